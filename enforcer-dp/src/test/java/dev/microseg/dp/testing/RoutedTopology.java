@@ -256,7 +256,16 @@ public final class RoutedTopology implements AutoCloseable {
      * @return the sender's local port (for the conntrack tuple)
      */
     public int udpSend(Workload from, InetAddress to, int port, int count, int size) throws IOException {
-        return UdpReceiver.send(thread(from.netns()), to, port, count, size);
+        return UdpReceiver.send(thread(from.netns()), 0, to, port, count, size);
+    }
+
+    /**
+     * Like {@link #udpSend} from a fixed source port, so the datagrams continue the flow (same
+     * conntrack entry) an earlier send with that port started.
+     */
+    public void udpSendFrom(Workload from, int sourcePort, InetAddress to, int port, int count, int size)
+            throws IOException {
+        UdpReceiver.send(thread(from.netns()), sourcePort, to, port, count, size);
     }
 
     /**

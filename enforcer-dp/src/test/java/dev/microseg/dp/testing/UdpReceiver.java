@@ -67,13 +67,13 @@ public final class UdpReceiver implements AutoCloseable {
         return Await.until(this::datagrams, v -> v >= n, timeout);
     }
 
-    static int send(NetnsThread ns, InetAddress to, int port, int count, int size) throws IOException {
+    static int send(NetnsThread ns, int sourcePort, InetAddress to, int port, int count, int size) throws IOException {
         if (size < 0 || size > MAX_DATAGRAM || count < 0 || count > 1_000_000) {
             throw new IllegalArgumentException("count " + count + " / size " + size + " out of bounds");
         }
         try {
             return ns.call(() -> {
-                try (DatagramSocket s = new DatagramSocket()) {
+                try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(sourcePort))) {
                     byte[] payload = new byte[size];
                     DatagramPacket p = new DatagramPacket(payload, size, new InetSocketAddress(to, port));
                     for (int i = 0; i < count; i++) {
