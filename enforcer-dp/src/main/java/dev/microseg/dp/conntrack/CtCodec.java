@@ -100,7 +100,7 @@ final class CtCodec {
         int family = Nl.u8(b, msg.payloadOffset());
         top.parse(b, msg.payloadOffset() + Nl.NFGENMSG_LEN, msg.messageEnd());
         ConntrackTuple orig = readTuple(Ct.CTA_TUPLE_ORIG, family);
-        ConntrackTuple reply = top.has(Ct.CTA_TUPLE_REPLY) ? readTuple(Ct.CTA_TUPLE_REPLY, family) : null;
+        ConntrackTuple reply = readTuple(Ct.CTA_TUPLE_REPLY, family);
         int mark = top.be32Or(Ct.CTA_MARK, 0);
         int status = top.be32Or(Ct.CTA_STATUS, 0);
         long id = Integer.toUnsignedLong(top.be32Or(Ct.CTA_ID, 0));

@@ -76,9 +76,11 @@ final class NfqDispatcher implements Verdicts {
             return 0;
         }
         int handled = 0;
+        boolean walked = false;
         cursor.reset(buf, offset, length);
         try {
             while (cursor.next()) {
+                walked = true;
                 int type = cursor.type();
                 if (type == NfqCodec.PACKET_TYPE) {
                     handled += deliver(handler);
@@ -88,7 +90,11 @@ final class NfqDispatcher implements Verdicts {
             }
         } catch (NlDecodeException e) {
             counters.inc(QueueCounters.MALFORMED);
-            malformed(buf, e.getMessage(), offset, length);
+            if (walked) {
+                warn(e.getMessage(), -1);
+            } else {
+                malformed(buf, e.getMessage(), offset, length);
+            }
         }
         return handled;
     }
@@ -153,16 +159,25 @@ final class NfqDispatcher implements Verdicts {
         }
     }
 
-    private void malformed(MemorySegment buf, String problem, long offset, long length) throws NetlinkException {
+    /**
+     * A message that cannot be decoded. When it is a packet whose id is readable it gets the
+     * fallback verdict; only the datagram's first message is salvaged, so a packet already handled
+     * earlier in the datagram is never given a second verdict.
+     */
+    private void malformed(MemorySegment buf, String problem, long offset, long length) {
         long id = NfqCodec.salvagePacketId(buf, offset, length);
+        warn(problem, id);
+        if (id >= 0) {
+            giveFallback((int) id);
+        }
+    }
+
+    private void warn(String problem, long id) {
         long n = counters.get(QueueCounters.MALFORMED) + counters.get(QueueCounters.TRUNCATED);
         if (n <= 10 || n % LOG_EVERY == 0) {
             LOG.atWarn().addKeyValue("queue", queue).addKeyValue("problem", problem)
                     .addKeyValue("packetId", id >= 0 ? Long.toString(id) : "unreadable").addKeyValue("count", n)
                     .log("malformed nfqueue datagram");
-        }
-        if (id >= 0) {
-            giveFallback((int) id);
         }
     }
 
