@@ -23,7 +23,9 @@ import java.time.Duration;
  * <p>Receiving: each {@link #poll} takes up to {@code receiveBatch} datagrams with one
  * {@code recvmmsg(MSG_WAITFORONE)} (waiting at most {@code pollInterval} for the first), hands
  * each packet to the handler as the reused {@link NfqPacket} flyweight, then flushes all verdicts
- * in one {@code sendto}. Nothing is allocated per packet. A datagram that is malformed or larger
+ * in one {@code sendto}. Nothing is allocated per packet once the loop is compiled (until C2
+ * scalar-replaces it, the JDK's errno capture allocates a small segment per native call). A
+ * datagram that is malformed or larger
  * than its slot, or a handler that throws, is counted and the packet gets the fallback verdict
  * (ACCEPT when {@code failOpen}, else DROP) instead of staying queued; the loop never dies of it.
  *

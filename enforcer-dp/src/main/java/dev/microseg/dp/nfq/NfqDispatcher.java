@@ -29,6 +29,7 @@ final class NfqDispatcher implements Verdicts {
     }
 
     private final int queue;
+    private final String sendStep;
     private final int fallback;
     private final int slotBytes;
     private final Sender sender;
@@ -46,6 +47,7 @@ final class NfqDispatcher implements Verdicts {
     NfqDispatcher(int queue, boolean failOpen, int slotBytes, int verdictCapacity, MemorySegment sendBuffer,
                   Sender sender) {
         this.queue = queue;
+        this.sendStep = "sending verdicts to queue " + queue;
         this.fallback = failOpen ? Verdict.ACCEPT.code() : Verdict.DROP.code();
         this.slotBytes = slotBytes;
         this.sender = sender;
@@ -241,7 +243,7 @@ final class NfqDispatcher implements Verdicts {
         writer.reset();
         batcher.encode(writer, deferred == 0);
         batcher.clear();
-        sender.send(writer.segment(), writer.position(), "sending " + n + " verdicts to queue " + queue);
+        sender.send(writer.segment(), writer.position(), sendStep);
         counters.add(QueueCounters.VERDICTS, n);
         counters.add(QueueCounters.VERDICT_MESSAGES, batcher.lastMessages());
         counters.add(QueueCounters.BATCH_MESSAGES, batcher.lastBatchMessages());

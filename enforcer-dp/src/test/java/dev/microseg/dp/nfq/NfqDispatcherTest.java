@@ -140,6 +140,28 @@ class NfqDispatcherTest {
     }
 
     @Test
+    void theReceivePathAllocatesNothingPerPacket() throws Exception {
+        NfqDispatcher d = new NfqDispatcher(0, false, SLOT, 8, arena.allocate(NfqDispatcher.sendBufferBytes(8)),
+                (buf, len, step) -> { });
+        MemorySegment packet = Hex.segment(arena, NfqCodecTest.PACKET);
+        PacketHandler accept = (p, v) -> v.accept(p.id());
+        for (int i = 0; i < 50_000; i++) {
+            d.process(packet, 0, packet.byteSize(), false, accept);
+            d.flush();
+        }
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+                .getThreadMXBean();
+        int n = 200_000;
+        long before = mx.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < n; i++) {
+            d.process(packet, 0, packet.byteSize(), false, accept);
+            d.flush();
+        }
+        long perPacket = (mx.getCurrentThreadAllocatedBytes() - before) / n;
+        assertThat(perPacket).as("bytes allocated per packet (decode, handler call, verdict, encode)").isZero();
+    }
+
+    @Test
     void randomBytesNeverEscapeAsExceptions() throws Exception {
         NfqDispatcher d = dispatcher(false);
         Random random = new Random(20261122);

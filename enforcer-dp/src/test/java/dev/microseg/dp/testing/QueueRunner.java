@@ -65,6 +65,15 @@ public final class QueueRunner implements AutoCloseable {
         return queue.stats();
     }
 
+    /**
+     * Bytes the queue's thread has allocated so far (HotSpot's per-thread counter), to check the
+     * receive loop allocates nothing per packet.
+     */
+    public long threadAllocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+                .getThreadAllocatedBytes(thread.threadId());
+    }
+
     /** The netlink port id holding the queue. */
     public int portId() {
         return queue.portId();
