@@ -267,7 +267,7 @@ public final class NetlinkSocket implements AutoCloseable {
                         continue;
                     }
                     if (cursor.type() == Nl.NLMSG_ERROR) {
-                        int error = ackError(cursor, step);
+                        int error = ackError(cursor);
                         if (error != 0) {
                             throw new NetlinkException(step, error, extAckMessage(cursor));
                         }
@@ -297,7 +297,7 @@ public final class NetlinkSocket implements AutoCloseable {
         }
     }
 
-    private static int ackError(NlCursor c, String step) throws NlDecodeException {
+    private static int ackError(NlCursor c) throws NlDecodeException {
         if (c.payloadLength() < 4) {
             throw new NlDecodeException("NLMSG_ERROR of " + c.length() + " bytes has no error code");
         }

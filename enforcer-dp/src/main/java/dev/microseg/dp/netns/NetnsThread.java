@@ -97,7 +97,10 @@ public final class NetnsThread implements AutoCloseable {
 
     /**
      * Starts a new dedicated platform thread that enters {@code namespace} and then runs
-     * {@code body}; for long-running loops such as a queue's receive loop.
+     * {@code body}; for long-running loops such as a queue's receive loop. If the namespace cannot
+     * be entered, {@code body} does not run and the thread ends with an IllegalStateException
+     * (its uncaught-exception handler sees it); callers that must react should call
+     * {@link Netns#enter(String)} at the start of their own thread instead.
      */
     public static Thread startDedicated(String namespace, String threadName, Runnable body) {
         Thread t = Thread.ofPlatform().name(threadName).unstarted(() -> {

@@ -1,6 +1,6 @@
 package dev.microseg.dp.testing;
 
-import dev.microseg.dp.netns.NetnsThread;
+import dev.microseg.dp.netns.Netns;
 import dev.microseg.dp.nfq.NfQueue;
 import dev.microseg.dp.nfq.NfQueueConfig;
 import dev.microseg.dp.nfq.NfQueueStats;
@@ -25,9 +25,10 @@ public final class QueueRunner implements AutoCloseable {
     private volatile NfQueue queue;
 
     private QueueRunner(String netns, NfQueueConfig config, PacketHandler handler) {
-        this.thread = NetnsThread.startDedicated(netns, "nfq-" + config.queueNumber() + "-" + netns, () -> {
+        this.thread = Thread.ofPlatform().name("nfq-" + config.queueNumber() + "-" + netns).start(() -> {
             NfQueue q;
             try {
+                Netns.enter(netns);
                 q = NfQueue.open(config);
             } catch (Throwable e) {
                 opened.completeExceptionally(e);
