@@ -27,7 +27,10 @@ import java.util.Map;
  * Raw NFQUEUE throughput: iperf3 TCP from ws1 to ws2 through the router namespace of a
  * {@link RoutedTopology}, in three set-ups measured in the same run, interleaved round by round:
  * <ol>
- *   <li>{@code baseline}: no rules, no queue;</li>
+ *   <li>{@code baseline}: no rules, no queue (conntrack idle in the router namespace);</li>
+ *   <li>{@code rules-only}: the dp's chain installed but no workload address, so every packet
+ *       crosses the chain (and conntrack, which its connmark rules switch on) and none is queued:
+ *       the price of the rules themselves;</li>
  *   <li>{@code all-queued}: the dp's intercept rules for ws2 and a Java queue loop that accepts
  *       every packet without a decision mark, so every packet crosses user space (GSO on, small
  *       copy range, verdicts batched per receive batch);</li>
@@ -41,7 +44,7 @@ import java.util.Map;
  * <p>Usage: {@code bench/nfq-raw.sh [--seconds N] [--rounds N] [--copy BYTES]} (root, iperf3).
  */
 public final class NfqRawBench {
-    enum Setup { BASELINE, ALL_QUEUED, OFFLOAD }
+    enum Setup { BASELINE, RULES_ONLY, ALL_QUEUED, OFFLOAD }
 
     private static final int PORT = 5201;
     private static final MarkBits MARKS = MarkBits.DEFAULT;
@@ -79,8 +82,9 @@ public final class NfqRawBench {
                         Result res = measure(topo, ws1, ws2, s, seconds, copy);
                         gbits.computeIfAbsent(s, k -> new ArrayList<>()).add(res.gbits());
                         queued.merge(s, res.queued(), Long::sum);
-                        System.out.printf(Locale.ROOT, "round %d %-11s %6.2f Gbit/s  packets through user space: %d%n",
-                                r, name(s), res.gbits(), res.queued());
+                        System.out.printf(Locale.ROOT, "round %d %-11s %6.2f Gbit/s  packets through user space: %d"
+                                        + " (recvmmsg calls %d, verdict messages %d)%n", r, name(s), res.gbits(),
+                                res.queued(), res.receiveCalls(), res.verdictMessages());
                     }
                 }
             } finally {
@@ -100,7 +104,10 @@ public final class NfqRawBench {
         }
     }
 
-    private record Result(double gbits, long queued) {
+    private record Result(double gbits, long queued, long receiveCalls, long verdictMessages) {
+        Result(double gbits, long queued) {
+            this(gbits, queued, 0, 0);
+        }
     }
 
     private static Result measure(RoutedTopology topo, Workload ws1, Workload ws2, Setup setup, int seconds, int copy)
@@ -111,6 +118,9 @@ public final class NfqRawBench {
         InterceptManager rules = InterceptManager.create(InterceptConfig.of(1, true).inNamespace(topo.router()));
         rules.install();
         try {
+            if (setup == Setup.RULES_ONLY) {
+                return new Result(iperf(topo, ws1, ws2, seconds), 0);
+            }
             rules.addWorkloads(List.of(ws2.ipv4(), ws2.ipv6()));
             PacketHandler handler = setup == Setup.OFFLOAD
                     ? (p, v) -> v.verdict(p.id(), Verdict.REPEAT, MARKS.acceptMark(p.mark()))
@@ -126,7 +136,7 @@ public final class NfqRawBench {
             } finally {
                 q.close();
             }
-            return new Result(g, stats.packets());
+            return new Result(g, stats.packets(), stats.receiveCalls(), stats.verdictMessages());
         } finally {
             rules.removeAll();
         }
