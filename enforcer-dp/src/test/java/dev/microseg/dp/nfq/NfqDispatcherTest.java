@@ -139,26 +139,35 @@ class NfqDispatcherTest {
         assertThat(sent).containsExactly("id 42 ACCEPT");
     }
 
+    /**
+     * Decode, handler call, verdict buffering and encoding allocate nothing per packet once
+     * compiled. Rounds of 100,000 packets run until one allocates nothing (at most 30: the JIT
+     * is slow on a loaded machine); an object allocated per packet would make every round cost
+     * 16 bytes per packet or more.
+     */
     @Test
-    void theReceivePathAllocatesNothingPerPacket() throws Exception {
+    void theReceivePathAllocatesNothingPerPacket() {
         NfqDispatcher d = new NfqDispatcher(0, false, SLOT, 8, arena.allocate(NfqDispatcher.sendBufferBytes(8)),
                 (buf, len, step) -> { });
         MemorySegment packet = Hex.segment(arena, NfqCodecTest.PACKET);
         PacketHandler accept = (p, v) -> v.accept(p.id());
-        for (int i = 0; i < 50_000; i++) {
-            d.process(packet, 0, packet.byteSize(), false, accept);
-            d.flush();
-        }
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
                 .getThreadMXBean();
-        int n = 200_000;
-        long before = mx.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < n; i++) {
-            d.process(packet, 0, packet.byteSize(), false, accept);
-            d.flush();
+        int n = 100_000;
+        List<Long> perPacket = new ArrayList<>();
+        while (perPacket.size() < 30 && (perPacket.isEmpty() || perPacket.getLast() > 0)) {
+            long before = mx.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < n; i++) {
+                try {
+                    d.process(packet, 0, packet.byteSize(), false, accept);
+                    d.flush();
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }
+            perPacket.add((mx.getCurrentThreadAllocatedBytes() - before) / n);
         }
-        long perPacket = (mx.getCurrentThreadAllocatedBytes() - before) / n;
-        assertThat(perPacket).as("bytes allocated per packet (decode, handler call, verdict, encode)").isZero();
+        assertThat(perPacket.getLast()).as("bytes allocated per packet, by round: " + perPacket).isZero();
     }
 
     @Test
