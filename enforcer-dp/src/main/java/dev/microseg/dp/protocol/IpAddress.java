@@ -188,7 +188,8 @@ public record IpAddress(boolean v6, long hi, long lo) implements Comparable<IpAd
     /** A JDK address, built from bytes so it never resolves a name. */
     public InetAddress toInetAddress() {
         try {
-            return InetAddress.getByAddress(toBytes());
+            // Inet6Address keeps an IPv4-mapped address as IPv6; InetAddress.getByAddress would turn it into IPv4.
+            return v6 ? java.net.Inet6Address.getByAddress(null, toBytes(), -1) : InetAddress.getByAddress(toBytes());
         } catch (UnknownHostException e) {
             throw new IllegalStateException("4 or 16 bytes are always a valid address", e);
         }

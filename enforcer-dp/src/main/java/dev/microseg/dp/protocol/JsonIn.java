@@ -17,6 +17,8 @@ final class JsonIn {
     private final String[] names = new String[ProtocolLimits.MAX_JSON_DEPTH + 1];
     /** Per open container: the current element index (arrays). */
     private final int[] indices = new int[ProtocolLimits.MAX_JSON_DEPTH + 1];
+    /** Per open container: whether it is an array. */
+    private final boolean[] isArray = new boolean[ProtocolLimits.MAX_JSON_DEPTH + 1];
     /** Per open object: which fields of its table were seen. */
     private final long[] seen = new long[ProtocolLimits.MAX_JSON_DEPTH + 1];
     private int depth;
@@ -71,9 +73,24 @@ final class JsonIn {
             }
             return t;
         } catch (StreamConstraintsException e) {
+            followParser();
             throw error(ControlError.MALFORMED_JSON, "parser limit: " + e.getOriginalMessage());
         } catch (IOException e) {
+            followParser();
             throw error(ControlError.MALFORMED_JSON, JsonIn.describe(e));
+        }
+    }
+
+    /**
+     * Jackson reads a field's value while returning the field's name, so a bad value fails before
+     * {@link #nextField} has seen the name; take it from the parser so the error still names the field.
+     */
+    private void followParser() {
+        if (depth > 0 && !isArray[depth - 1]) {
+            String name = p.getParsingContext().getCurrentName();
+            if (name != null) {
+                names[depth - 1] = name;
+            }
         }
     }
 
@@ -106,11 +123,12 @@ final class JsonIn {
         if (t != JsonToken.START_OBJECT) {
             throw wrongType("an object", t);
         }
-        enter(null);
+        enter(false);
     }
 
-    private void enter(String marker) {
-        names[depth] = marker;
+    private void enter(boolean array) {
+        isArray[depth] = array;
+        names[depth] = null;
         indices[depth] = -1;
         seen[depth] = 0;
         depth++;
@@ -162,7 +180,7 @@ final class JsonIn {
         if (t != JsonToken.START_ARRAY) {
             throw wrongType("an array", t);
         }
-        enter(null);
+        enter(true);
     }
 
     /** Advances to the next element; false (and the array closed) at its end. Bounds the element count. */
