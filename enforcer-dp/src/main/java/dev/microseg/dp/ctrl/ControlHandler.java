@@ -50,7 +50,8 @@ public interface ControlHandler {
 
     /**
      * The engine's counters for {@code ctrl_stats} replies, names of {@code [a-z0-9_.]}, 1..64 long.
-     * Called on the control thread; must be cheap and must not throw.
+     * Called on the control thread for replies and on any thread by {@link ControlServer#counters()};
+     * must be cheap, thread-safe and must not throw.
      */
     default Map<String, Long> counters() {
         return Map.of();

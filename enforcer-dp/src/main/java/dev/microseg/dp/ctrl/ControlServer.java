@@ -2,6 +2,7 @@ package dev.microseg.dp.ctrl;
 
 import dev.microseg.dp.ctrl.ControlCounters.Name;
 import dev.microseg.dp.protocol.BatchAssembler;
+import dev.microseg.dp.protocol.CommandKeys;
 import dev.microseg.dp.protocol.ControlCommand;
 import dev.microseg.dp.protocol.ControlDecoder;
 import dev.microseg.dp.protocol.ControlError;
@@ -209,8 +210,9 @@ public final class ControlServer implements AutoCloseable {
             if (e.error() == ControlError.OVERSIZE) {
                 counters.inc(Name.OVERSIZE);
             }
-            badInput.warn(line("ctrl_malformed", "", e, len, from));
-            reply(from, ErrorReport.of("", e));
+            String key = commandOf(e.path());
+            badInput.warn(line("ctrl_malformed", key, e, len, from));
+            reply(from, ErrorReport.of(key, e));
             return;
         }
         counters.inc(Name.COMMANDS);
@@ -228,6 +230,13 @@ public final class ControlServer implements AutoCloseable {
         } finally {
             syncBatchCounters();
         }
+    }
+
+    /** The command a refused datagram was, when the error's path starts with a known key; else empty. */
+    private static String commandOf(String path) {
+        int dot = path.indexOf('.');
+        String head = dot < 0 ? path : path.substring(0, dot);
+        return CommandKeys.ALL.contains(head) ? head : "";
     }
 
     private void dispatch(ControlCommand cmd, AFUNIXSocketAddress from) throws ControlException {

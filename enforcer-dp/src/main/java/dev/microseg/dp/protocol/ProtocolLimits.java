@@ -11,6 +11,9 @@ public final class ProtocolLimits {
     /** Protocol version this code speaks; the dp announces it in every keep-alive echo. */
     public static final int PROTOCOL_VERSION = 1;
 
+    /** How often the agent sends {@code ctrl_keep_alive} (ARCHITECTURE.md: every 2 s). */
+    public static final java.time.Duration KEEP_ALIVE_INTERVAL = java.time.Duration.ofSeconds(2);
+
     /** Largest command datagram: "none over 256 KiB" (ARCHITECTURE.md, the dp control protocol). */
     public static final int MAX_DATAGRAM = 256 * 1024;
 

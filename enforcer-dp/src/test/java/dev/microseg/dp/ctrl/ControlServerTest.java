@@ -24,6 +24,7 @@ import dev.microseg.dp.protocol.IpAddress;
 import dev.microseg.dp.protocol.KeepAliveEcho;
 import dev.microseg.dp.protocol.ProtocolLimits;
 import dev.microseg.dp.protocol.ReportKind;
+import dev.microseg.dp.protocol.ReportSequence;
 import dev.microseg.dp.protocol.Samples;
 import dev.microseg.dp.protocol.Subnet;
 import dev.microseg.dp.protocol.SyncPhase;
@@ -143,11 +144,11 @@ class ControlServerTest {
     void malformedDatagramIsLoggedCountedAnsweredAndServingGoesOn() throws Exception {
         agent.sendDatagram(Samples.j("{'ctrl_add_mac':{'iface':'eth0','mac':'02:42:ac:11:00'}}").getBytes(StandardCharsets.UTF_8));
         DecodedReport r = nextReport();
-        assertThat(r.report()).isEqualTo(new ErrorReport(ControlError.INVALID_VALUE, "", "ctrl_add_mac.mac",
+        assertThat(r.report()).isEqualTo(new ErrorReport(ControlError.INVALID_VALUE, "ctrl_add_mac", "ctrl_add_mac.mac",
                 "not a MAC address (want aa:bb:cc:dd:ee:ff): \"02:42:ac:11:00\""));
         assertThat(server.counters()).containsEntry("ctrl.malformed", 1L).containsEntry("ctrl.commands", 0L);
         assertThat(logs.list).anySatisfy(e -> assertThat(e.getFormattedMessage())
-                .startsWith("event=ctrl_malformed error=INVALID_VALUE path=ctrl_add_mac.mac reason=")
+                .startsWith("event=ctrl_malformed command=ctrl_add_mac error=INVALID_VALUE path=ctrl_add_mac.mac reason=")
                 .contains("from=" + agentPath));
 
         CtrlAddMac good = new CtrlAddMac(new Endpoint("eth0", Samples.WL1, List.of()));
@@ -231,10 +232,11 @@ class ControlServerTest {
         DecodedReport r = nextReport();
         assertThat(r.report()).isEqualTo(one);
         assertThat(r.header().seq()).as("dropped messages used seq 0 and 1").isEqualTo(2);
+
     }
 
     @Test
-    void fullAgentQueueDropsInsteadOfBlocking() throws Exception {
+    void fullAgentQueueDropsInsteadOfBlockingAndTheAgentSeesTheGap() throws Exception {
         // The agent does not read: the kernel queue (net.unix.max_dgram_qlen) fills and further reports are dropped.
         ConnectionReport one = new ConnectionReport(Samples.connections(1));
         int attempts = 200;
@@ -242,8 +244,18 @@ class ControlServerTest {
             server.report(one);
         }
         Map<String, Long> c = server.counters();
-        assertThat(c.get("report.messages_dropped")).isPositive();
-        assertThat(c.get("report.messages_sent") + c.get("report.messages_dropped")).isEqualTo(attempts);
+        long sent = c.get("report.messages_sent");
+        long dropped = c.get("report.messages_dropped");
+        assertThat(dropped).isPositive();
+        assertThat(sent + dropped).isEqualTo(attempts);
+
+        ReportSequence stream = new ReportSequence();
+        for (long i = 0; i < sent; i++) {
+            stream.observe(nextReport().header().seq());
+        }
+        assertThat(server.report(one)).isTrue();
+        stream.observe(nextReport().header().seq());
+        assertThat(stream.lost()).isEqualTo(dropped);
     }
 
     @Test
