@@ -222,7 +222,7 @@ public final class ControlServer implements AutoCloseable {
             counters.inc(Name.REJECTED);
             badInput.warn(line("ctrl_rejected", cmd.key(), e, len, from));
             reply(from, ErrorReport.of(cmd.key(), e));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             counters.inc(Name.HANDLER_FAILURES);
             LOG.error("event=ctrl_handler_failed command={} from={}", cmd.key(), name(from), e);
             reply(from, new ErrorReport(ControlError.INTERNAL, cmd.key(), "",

@@ -62,6 +62,15 @@ public final class ControlDecoder {
         if (len == 0) {
             throw new ControlException(ControlError.MALFORMED_JSON, "", "empty datagram");
         }
+        // RFC 8259 section 8.1: JSON between systems is UTF-8. Jackson would sniff UTF-16/32 from NULs or a
+        // byte-order mark in the first four bytes; none of those bytes can start a UTF-8 JSON object.
+        for (int i = off; i < off + Math.min(len, 4); i++) {
+            int b = buf[i] & 0xFF;
+            if (b == 0 || b >= 0xFE) {
+                throw new ControlException(ControlError.MALFORMED_JSON, "", "not UTF-8 JSON (byte 0x"
+                        + Integer.toHexString(b) + " at offset " + (i - off) + ")");
+            }
+        }
         try (JsonParser p = JSON.createParser(buf, off, len)) {
             JsonIn in = new JsonIn(p);
             try {

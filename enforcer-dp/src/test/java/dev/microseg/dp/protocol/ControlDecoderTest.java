@@ -117,6 +117,8 @@ class ControlDecoderTest {
                 arguments("truncated", j("{'ctrl_keep_alive':{'seq_num':1"), ControlError.MALFORMED_JSON, "ctrl_keep_alive.seq_num", "end-of-input"),
                 arguments("comment", "/* hi */" + j("{'ctrl_keep_alive':{'seq_num':1}}"), ControlError.MALFORMED_JSON, "", "comment"),
                 arguments("single quotes", "{'ctrl_keep_alive':{'seq_num':1}}", ControlError.MALFORMED_JSON, "", "'"),
+                arguments("UTF-16", "{\u0000\"\u0000", ControlError.MALFORMED_JSON, "", "not UTF-8 JSON (byte 0x0 at offset 1)"),
+                arguments("byte-order mark", "\u00fe\u00ff{}", ControlError.MALFORMED_JSON, "", "not UTF-8 JSON (byte 0xfe at offset 0)"),
                 arguments("invalid UTF-8", "{\"ctrl_del_mac\":{\"iface\":\"e\u00ff\"}}", ControlError.MALFORMED_JSON, "ctrl_del_mac.iface", "UTF-8"),
                 // types and ranges
                 arguments("command body not an object", j("{'ctrl_keep_alive':5}"), ControlError.WRONG_TYPE, "ctrl_keep_alive", "expected an object"),
@@ -187,7 +189,7 @@ class ControlDecoderTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalidCommands")
     void refusesInvalidCommandNamingTheField(String name, String json, ControlError error, String path, String reason) {
-        byte[] bytes = name.equals("invalid UTF-8") ? json.getBytes(StandardCharsets.ISO_8859_1) : json.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = name.equals("invalid UTF-8") || name.equals("byte-order mark") ? json.getBytes(StandardCharsets.ISO_8859_1) : json.getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> ControlDecoder.decode(bytes))
                 .isInstanceOfSatisfying(ControlException.class, e -> {
                     assertThat(e.error()).as("error of %s", e.getMessage()).isEqualTo(error);
