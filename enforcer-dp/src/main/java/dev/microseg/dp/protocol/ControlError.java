@@ -38,6 +38,9 @@ public enum ControlError {
     /** The engine failed while applying a command; the dp kept running. */
     INTERNAL(16);
 
+    /** {@code values()} clones its array on every call; lookups use this copy. */
+    private static final ControlError[] VALUES = values();
+
     private final int code;
 
     ControlError(int code) {
@@ -51,7 +54,7 @@ public enum ControlError {
 
     /** The error for a wire number, or {@code null} if the number is unknown. */
     public static ControlError fromCode(int code) {
-        for (ControlError e : values()) {
+        for (ControlError e : VALUES) {
             if (e.code == code) {
                 return e;
             }

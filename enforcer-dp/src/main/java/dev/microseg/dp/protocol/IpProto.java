@@ -13,6 +13,9 @@ public enum IpProto {
     /** ICMPv6 (RFC 4443). */
     ICMPV6(58);
 
+    /** {@code values()} clones its array on every call; lookups use this copy. */
+    private static final IpProto[] VALUES = values();
+
     private final int code;
 
     IpProto(int code) {
@@ -26,7 +29,7 @@ public enum IpProto {
 
     /** The constant for a wire value, or {@code null} if there is none. */
     public static IpProto fromCode(long code) {
-        for (IpProto v : values()) {
+        for (IpProto v : VALUES) {
             if (v.code == code) {
                 return v;
             }

@@ -151,17 +151,34 @@ final class JsonIn {
         }
         int l = depth - 1;
         names[l] = name;
+        int i = indexOf(table, name);
+        if (i < 0) {
+            throw error(ControlError.UNKNOWN_FIELD, "unknown field (known: " + String.join(", ", table) + ")");
+        }
+        long bit = 1L << i;
+        if ((seen[l] & bit) != 0) {
+            throw error(ControlError.DUPLICATE_FIELD, "appears twice");
+        }
+        seen[l] |= bit;
+        return i;
+    }
+
+    /**
+     * Jackson interns field names and the tables hold literals, so identity finds a known name; equals
+     * is the fallback should interning ever be off.
+     */
+    private static int indexOf(String[] table, String name) {
         for (int i = 0; i < table.length; i++) {
-            if (table[i].equals(name)) {
-                long bit = 1L << i;
-                if ((seen[l] & bit) != 0) {
-                    throw error(ControlError.DUPLICATE_FIELD, "appears twice");
-                }
-                seen[l] |= bit;
+            if (table[i] == name) {
                 return i;
             }
         }
-        throw error(ControlError.UNKNOWN_FIELD, "unknown field (known: " + String.join(", ", table) + ")");
+        for (int i = 0; i < table.length; i++) {
+            if (table[i].equals(name)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Closes the current object, checking that every field in {@code required} (bit i = table[i]) was seen. */

@@ -9,6 +9,9 @@ public enum PolicyCmd {
     /** Replace the workload's policy. */
     MODIFY(3);
 
+    /** {@code values()} clones its array on every call; lookups use this copy. */
+    private static final PolicyCmd[] VALUES = values();
+
     private final int code;
 
     PolicyCmd(int code) {
@@ -22,7 +25,7 @@ public enum PolicyCmd {
 
     /** The constant for a wire value, or {@code null} if there is none. */
     public static PolicyCmd fromCode(long code) {
-        for (PolicyCmd v : values()) {
+        for (PolicyCmd v : VALUES) {
             if (v.code == code) {
                 return v;
             }

@@ -9,6 +9,9 @@ public enum PolicyDir {
     /** Both directions. */
     BOTH(3);
 
+    /** {@code values()} clones its array on every call; lookups use this copy. */
+    private static final PolicyDir[] VALUES = values();
+
     private final int code;
 
     PolicyDir(int code) {
@@ -22,7 +25,7 @@ public enum PolicyDir {
 
     /** The constant for a wire value, or {@code null} if there is none. */
     public static PolicyDir fromCode(long code) {
-        for (PolicyDir v : values()) {
+        for (PolicyDir v : VALUES) {
             if (v.code == code) {
                 return v;
             }

@@ -11,6 +11,9 @@ public enum RuleAction {
     /** Pass the packet and report a violation (Monitor mode). */
     VIOLATE(4);
 
+    /** {@code values()} clones its array on every call; lookups use this copy. */
+    private static final RuleAction[] VALUES = values();
+
     private final int code;
 
     RuleAction(int code) {
@@ -24,7 +27,7 @@ public enum RuleAction {
 
     /** The constant for a wire value, or {@code null} if there is none. */
     public static RuleAction fromCode(long code) {
-        for (RuleAction v : values()) {
+        for (RuleAction v : VALUES) {
             if (v.code == code) {
                 return v;
             }

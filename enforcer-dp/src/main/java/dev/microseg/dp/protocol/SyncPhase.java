@@ -7,6 +7,9 @@ public enum SyncPhase {
     /** Replay done: the dp forgets what the replay did not mention. */
     END(2);
 
+    /** {@code values()} clones its array on every call; lookups use this copy. */
+    private static final SyncPhase[] VALUES = values();
+
     private final int code;
 
     SyncPhase(int code) {
@@ -20,7 +23,7 @@ public enum SyncPhase {
 
     /** The constant for a wire value, or {@code null} if there is none. */
     public static SyncPhase fromCode(long code) {
-        for (SyncPhase v : values()) {
+        for (SyncPhase v : VALUES) {
             if (v.code == code) {
                 return v;
             }

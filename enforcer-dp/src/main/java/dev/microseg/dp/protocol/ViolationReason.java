@@ -11,6 +11,9 @@ public enum ViolationReason {
     /** The dp could not decide (e.g. session table full) and fail mode is closed. */
     FAIL_CLOSED(4);
 
+    /** {@code values()} clones its array on every call; lookups use this copy. */
+    private static final ViolationReason[] VALUES = values();
+
     private final int code;
 
     ViolationReason(int code) {
@@ -24,7 +27,7 @@ public enum ViolationReason {
 
     /** The constant for a wire value, or {@code null} if there is none. */
     public static ViolationReason fromCode(long code) {
-        for (ViolationReason v : values()) {
+        for (ViolationReason v : VALUES) {
             if (v.code == code) {
                 return v;
             }
