@@ -157,6 +157,16 @@ class ControlServerTest {
     }
 
     @Test
+    void aFieldNameCannotForgeLogLines() throws Exception {
+        agent.sendDatagram("{\"ctrl_keep_alive\":{\"a\\nevent=forged x\\\"y\":1}}".getBytes(StandardCharsets.UTF_8));
+        ErrorReport e = (ErrorReport) nextReport().report();
+        assertThat(e.path()).isEqualTo("ctrl_keep_alive.a\nevent=forged x\"y");
+        assertThat(logs.list).anySatisfy(l -> assertThat(l.getFormattedMessage())
+                .contains("path=ctrl_keep_alive.a\\u000aevent=forged\\u0020x\\u0022y ")
+                .doesNotContain("\n"));
+    }
+
+    @Test
     void oversizeDatagramIsRefused() throws Exception {
         byte[] big = new byte[ProtocolLimits.MAX_DATAGRAM + 1000];
         java.util.Arrays.fill(big, (byte) ' ');
