@@ -28,7 +28,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -84,7 +83,7 @@ public final class ControlServer implements AutoCloseable {
         this.assembler = new BatchAssembler(config.batchTimeout().toNanos());
         this.badInput = new RateLimitedLog(LOG, config.logsPerWindow(), config.logWindow().toNanos(), System::nanoTime,
                 () -> counters.inc(Name.LOG_SUPPRESSED));
-        this.channel = bind(config);
+        this.channel = ControlSocketFile.bind(config);
         try {
             this.selector = channel.provider().openSelector();
             channel.register(selector, SelectionKey.OP_READ);
@@ -104,51 +103,6 @@ public final class ControlServer implements AutoCloseable {
         LOG.info("event=ctrl_listening path={} report_path={} version={}", config.socketPath(), config.reportPath(),
                 ProtocolLimits.PROTOCOL_VERSION);
         return s;
-    }
-
-    private static AFUNIXDatagramChannel bind(ControlServerConfig config) throws IOException {
-        Path path = config.socketPath();
-        Path parent = path.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        removeStale(path);
-        AFUNIXDatagramChannel c = AFUNIXDatagramChannel.open();
-        try {
-            c.bind(AFUNIXSocketAddress.of(path));
-            Files.setPosixFilePermissions(path, config.socketPermissions());
-            c.configureBlocking(false);
-            return c;
-        } catch (IOException | RuntimeException e) {
-            c.close();
-            throw new IOException("binding control socket " + path + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Removes a socket file left by a dp that died, but refuses to steal the socket of a dp that is
-     * still serving (a datagram connect to it succeeds) or to delete anything that is not a socket.
-     */
-    private static void removeStale(Path path) throws IOException {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Object mode = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-        if (!(mode instanceof Integer m) || (m & 0170000) != 0140000) {
-            throw new IOException("control socket path " + path + " exists and is not a socket");
-        }
-        boolean live;
-        try (AFUNIXDatagramChannel probe = AFUNIXDatagramChannel.open()) {
-            probe.connect(AFUNIXSocketAddress.of(path));
-            live = true;
-        } catch (IOException e) {
-            live = false;
-        }
-        if (live) {
-            throw new IOException("control socket " + path + " is in use by a running process");
-        }
-        Files.delete(path);
-        LOG.info("event=ctrl_stale_socket_removed path={}", path);
     }
 
     // ---------------------------------------------------------------------------------- the thread
@@ -211,7 +165,7 @@ public final class ControlServer implements AutoCloseable {
                 counters.inc(Name.OVERSIZE);
             }
             String key = commandOf(e.path());
-            badInput.warn(line("ctrl_malformed", key, e, len, from));
+            badInput.warn(LogLines.refused("ctrl_malformed", key, e, len, from));
             reply(from, ErrorReport.of(key, e));
             return;
         }
@@ -220,11 +174,11 @@ public final class ControlServer implements AutoCloseable {
             dispatch(cmd, from);
         } catch (ControlException e) {
             counters.inc(Name.REJECTED);
-            badInput.warn(line("ctrl_rejected", cmd.key(), e, len, from));
+            badInput.warn(LogLines.refused("ctrl_rejected", cmd.key(), e, len, from));
             reply(from, ErrorReport.of(cmd.key(), e));
         } catch (RuntimeException | StackOverflowError e) {
             counters.inc(Name.HANDLER_FAILURES);
-            LOG.error("event=ctrl_handler_failed command={} from={}", cmd.key(), name(from), e);
+            LOG.error("event=ctrl_handler_failed command={} from={}", cmd.key(), LogLines.name(from), e);
             reply(from, new ErrorReport(ControlError.INTERNAL, cmd.key(), "",
                     e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())));
         } finally {
@@ -285,49 +239,8 @@ public final class ControlServer implements AutoCloseable {
                 }
             } catch (IOException e) {
                 counters.inc(Name.REPLIES_DROPPED);
-                LOG.debug("event=ctrl_reply_failed to={} reason=\"{}\"", name(to), e.getMessage());
+                LOG.debug("event=ctrl_reply_failed to={} reason=\"{}\"", LogLines.name(to), e.getMessage());
             }
-        }
-    }
-
-    private static String line(String event, String command, ControlException e, int len, AFUNIXSocketAddress from) {
-        String reason = e.reason().length() > 300 ? e.reason().substring(0, 300) + "..." : e.reason();
-        return "event=" + event + (command.isEmpty() ? "" : " command=" + command) + " error=" + e.error()
-                + " path=" + (e.path().isEmpty() ? "-" : escape(e.path(), true)) + " reason=\"" + escape(reason, false)
-                + "\" bytes=" + len + " from=" + name(from);
-    }
-
-    /**
-     * Keeps a peer's bytes from forging log lines or fields: control characters, quotes and backslashes
-     * (and, outside quotes, spaces) become {@code \\uXXXX}. A JSON field name may contain any of them.
-     */
-    static String escape(String s, boolean bare) {
-        StringBuilder b = null;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean bad = c < 0x20 || c == 0x7f || c == '"' || c == '\\' || (bare && c == ' ');
-            if (bad && b == null) {
-                b = new StringBuilder(s.length() + 16).append(s, 0, i);
-            }
-            if (b != null) {
-                if (bad) {
-                    b.append(String.format("\\u%04x", (int) c));
-                } else {
-                    b.append(c);
-                }
-            }
-        }
-        return b == null ? s : b.toString();
-    }
-
-    private static String name(AFUNIXSocketAddress a) {
-        if (a == null) {
-            return "-";
-        }
-        try {
-            return a.getPath().isEmpty() ? "-" : a.getPath();
-        } catch (RuntimeException e) {
-            return "?";
         }
     }
 
