@@ -45,7 +45,11 @@ public interface ControlHandler {
     /** {@code ctrl_sys_conf}. */
     void onSysConf(CtrlSysConf conf) throws ControlException;
 
-    /** {@code ctrl_sync} begin or end of a state replay. */
+    /**
+     * {@code ctrl_sync}: begin of a state replay, or its end (only an end whose gen matches the open
+     * begin is passed on; the server refuses the others). At the end, drop what the replay did not
+     * mention.
+     */
     void onSync(CtrlSync sync) throws ControlException;
 
     /**

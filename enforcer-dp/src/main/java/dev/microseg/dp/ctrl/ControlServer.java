@@ -22,6 +22,7 @@ import dev.microseg.dp.protocol.KeepAliveEcho;
 import dev.microseg.dp.protocol.ProtocolLimits;
 import dev.microseg.dp.protocol.Report;
 import dev.microseg.dp.protocol.ReportEncoder;
+import dev.microseg.dp.protocol.SyncPhase;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -76,6 +77,8 @@ public final class ControlServer implements AutoCloseable {
     private final long startMillis = System.currentTimeMillis();
     private final Thread thread;
     private volatile boolean running = true;
+    /** The gen of the replay in progress ({@code ctrl_sync} begin seen, end not yet); control thread only. */
+    private Long syncBegun;
 
     private ControlServer(ControlServerConfig config, ControlHandler handler) throws IOException {
         this.config = config;
@@ -221,8 +224,18 @@ public final class ControlServer implements AutoCloseable {
                 }
             }
             case CtrlSysConf s -> handler.onSysConf(s);
-            case CtrlSync s -> handler.onSync(s);
+            case CtrlSync s -> sync(s);
         }
+    }
+
+    /** Passes a replay's begin on, and its end only if it closes the replay that began (same gen). */
+    private void sync(CtrlSync s) throws ControlException {
+        if (s.phase() == SyncPhase.END && (syncBegun == null || syncBegun != s.gen())) {
+            throw new ControlException(ControlError.INVALID_VALUE, CtrlSync.KEY + ".gen", "no replay began with gen "
+                    + s.gen() + (syncBegun == null ? "" : " (the open one is " + syncBegun + ")") + "; end ignored");
+        }
+        handler.onSync(s);
+        syncBegun = s.phase() == SyncPhase.BEGIN ? Long.valueOf(s.gen()) : null;
     }
 
     private void reply(AFUNIXSocketAddress to, Report report) {

@@ -9,7 +9,7 @@ import java.util.Objects;
  * same {@code gen}, and the dp removes whatever the replay did not mention (mark and sweep). Until the
  * end the dp keeps enforcing what it had, so a replay opens no gap.
  *
- * @param gen   u32 replay generation; an end whose gen differs from the last begin is ignored
+ * @param gen   u32 replay generation; an end whose gen differs from the open begin is refused
  * @param phase begin or end
  */
 public record CtrlSync(long gen, SyncPhase phase) implements ControlCommand {

@@ -185,8 +185,23 @@ class ControlServerTest {
         assertThat(nextReport().report()).isEqualTo(
                 new ErrorReport(ControlError.INTERNAL, "ctrl_add_mac", "", "IllegalStateException: engine bug"));
         assertThat(server.counters()).containsEntry("ctrl.rejected", 1L).containsEntry("ctrl.handler_failures", 1L);
-        agent.send(new CtrlSync(1, SyncPhase.END));
-        assertThat(handler.next(WAIT)).isEqualTo(new CtrlSync(1, SyncPhase.END));
+        agent.send(new CtrlSync(1, SyncPhase.BEGIN));
+        assertThat(handler.next(WAIT)).isEqualTo(new CtrlSync(1, SyncPhase.BEGIN));
+    }
+
+    @Test
+    void onlyTheEndOfTheOpenReplayIsPassedOn() throws Exception {
+        agent.send(new CtrlSync(6, SyncPhase.END));
+        ErrorReport unmatched = (ErrorReport) nextReport().report();
+        assertThat(unmatched.path()).isEqualTo("ctrl_sync.gen");
+        assertThat(unmatched.reason()).isEqualTo("no replay began with gen 6; end ignored");
+        agent.send(new CtrlSync(5, SyncPhase.BEGIN));
+        assertThat(handler.next(WAIT)).isEqualTo(new CtrlSync(5, SyncPhase.BEGIN));
+        agent.send(new CtrlSync(6, SyncPhase.END));
+        assertThat(((ErrorReport) nextReport().report()).reason()).isEqualTo("no replay began with gen 6 (the open one is 5); end ignored");
+        agent.send(new CtrlSync(5, SyncPhase.END));
+        assertThat(handler.next(WAIT)).isEqualTo(new CtrlSync(5, SyncPhase.END));
+        assertThat(handler.seen).isEmpty();
     }
 
     @Test
