@@ -216,6 +216,33 @@ class ControlServerTest {
     }
 
     @Test
+    void oneThreadReceivesWhileAnotherSends() throws Exception {
+        // A burst far above the real 2 s cadence: the dp never blocks on the agent, so an echo that finds the
+        // agent's queue full is dropped and counted. Every keep-alive is either echoed or counted, none twice.
+        int n = 200;
+        java.util.concurrent.ConcurrentLinkedQueue<Long> echoed = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread receiver = Thread.ofPlatform().start(() -> {
+            try {
+                while (echoed.size() + server.counters().get("ctrl.replies_dropped") < n) {
+                    agent.receive(Duration.ofMillis(200)).ifPresent(r -> echoed.add(((KeepAliveEcho) r.report()).seqNum()));
+                }
+            } catch (Exception e) {
+                failure.set(e);
+            }
+        });
+        for (long i = 0; i < n; i++) {
+            agent.send(new dev.microseg.dp.protocol.CtrlKeepAlive(i));
+        }
+        receiver.join(WAIT.toMillis());
+        assertThat(receiver.isAlive()).isFalse();
+        assertThat(failure.get()).isNull();
+        assertThat(echoed).doesNotHaveDuplicates();
+        assertThat(echoed.size() + server.counters().get("ctrl.replies_dropped")).isEqualTo(n);
+        assertThat(server.counters()).containsEntry("ctrl.keepalives", (long) n);
+    }
+
+    @Test
     void statsRequestGetsTheCounters() throws Exception {
         agent.send(CtrlSysConf.defaults());
         handler.next(WAIT);
