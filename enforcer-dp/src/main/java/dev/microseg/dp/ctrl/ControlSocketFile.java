@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.slf4j.Logger;
@@ -22,8 +23,9 @@ final class ControlSocketFile {
     static AFUNIXDatagramChannel bind(ControlServerConfig config) throws IOException {
         Path path = config.socketPath();
         Path parent = path.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
+        if (parent != null && !Files.isDirectory(parent)) {
+            // Created here: owner-only, so the socket is never reachable by others between bind and chmod.
+            Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
         removeStale(path);
         AFUNIXDatagramChannel c = AFUNIXDatagramChannel.open();

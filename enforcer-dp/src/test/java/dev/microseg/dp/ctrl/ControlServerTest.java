@@ -339,6 +339,11 @@ class ControlServerTest {
         server.close();
         assertThat(dpPath).doesNotExist();
         server.close();
+        Path nested = dir.resolve("run/microseg/dp.sock");
+        try (ControlServer s = ControlServer.start(ControlServerConfig.of(nested, agentPath), handler)) {
+            assertThat(Files.getPosixFilePermissions(nested.getParent())).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+            assertThat(Files.getPosixFilePermissions(nested)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        }
     }
 
     @Test
