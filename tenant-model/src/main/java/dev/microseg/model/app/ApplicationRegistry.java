@@ -138,7 +138,8 @@ public final class ApplicationRegistry {
                 }
                 return List.of();
             }
-            Application a = byName(n).orElseThrow(() -> new InvalidFieldException(field + "[" + out.size() + "]",
+            int index = i;
+            Application a = byName(n).orElseThrow(() -> new InvalidFieldException(field + "[" + index + "]",
                     "unknown application '" + n + "'; known: " + String.join(", ", ALL.stream().map(Application::name).toList())));
             out.add(a);
         }

@@ -22,6 +22,7 @@ public enum Verdict {
                 return v;
             }
         }
-        throw new dev.microseg.model.InvalidFieldException("verdict", "must be allowed, violation or denied");
+        throw new dev.microseg.model.InvalidFieldException("verdict",
+                "must be 'allowed', 'violation' or 'denied'" + (s == null ? "" : ", not '" + s + "'"));
     }
 }

@@ -51,7 +51,7 @@ public sealed interface Membership permits Membership.Selector, Membership.Addre
     /** Addresses outside the cluster, e.g. a database subnet or the internet ({@code 0.0.0.0/0}). */
     record Addresses(List<Cidr> cidrs) implements Membership {
         public Addresses {
-            cidrs = List.copyOf(cidrs);
+            cidrs = cidrs == null ? List.of() : List.copyOf(cidrs);
             if (cidrs.isEmpty()) {
                 throw new dev.microseg.model.InvalidFieldException("cidrs", "an address group needs at least one CIDR");
             }

@@ -68,39 +68,52 @@ public final class SelectorParser {
         return parts;
     }
 
+    /**
+     * One criterion. The operator is decided by whichever of {@code (} and {@code =} comes first,
+     * so a value list holding an {@code =} is reported as a bad value rather than misread as
+     * {@code key=value}. An empty value list ({@code in ()}) is an error, as in Kubernetes'
+     * {@code labels.Parse} ("values set can't be empty").
+     */
     private static Criterion parseOne(String s) {
-        if (s.startsWith("!") && !s.contains("=")) {
+        int paren = s.indexOf('(');
+        int eq = s.indexOf('=');
+        if (s.startsWith("!") && paren < 0 && eq < 0) {
             return new Criterion(s.substring(1).strip(), Criterion.Op.NOT_EXISTS, List.of());
         }
-        int ne = s.indexOf("!=");
-        if (ne > 0) {
-            return new Criterion(s.substring(0, ne).strip(), Criterion.Op.NOT_EQUALS, List.of(s.substring(ne + 2).strip()));
+        if (paren >= 0 && (eq < 0 || paren < eq)) {
+            return parseValueList(s, paren);
         }
-        int eq = s.indexOf('=');
-        if (eq > 0) {
+        if (eq >= 0) {
+            if (eq > 0 && s.charAt(eq - 1) == '!') {
+                return new Criterion(s.substring(0, eq - 1).strip(), Criterion.Op.NOT_EQUALS, List.of(s.substring(eq + 1).strip()));
+            }
             int valueStart = s.startsWith("==", eq) ? eq + 2 : eq + 1;
             return new Criterion(s.substring(0, eq).strip(), Criterion.Op.EQUALS, List.of(s.substring(valueStart).strip()));
         }
-        int paren = s.indexOf('(');
-        if (paren > 0) {
-            if (!s.endsWith(")")) {
-                throw new InvalidFieldException("value", "text after the value list");
-            }
-            String head = s.substring(0, paren).strip();
-            int space = head.lastIndexOf(' ');
-            if (space < 0) {
-                throw new InvalidFieldException("op", "expected 'key in (...)' or 'key notin (...)'");
-            }
-            Criterion.Op op = Criterion.Op.parse("op", head.substring(space + 1));
-            if (op != Criterion.Op.IN && op != Criterion.Op.NOT_IN) {
-                throw new InvalidFieldException("op", "a value list needs 'in' or 'notin'");
-            }
-            List<String> values = new ArrayList<>();
-            for (String v : s.substring(paren + 1, s.length() - 1).split(",", -1)) {
-                values.add(v.strip());
-            }
-            return new Criterion(head.substring(0, space).strip(), op, values);
-        }
         return new Criterion(s, Criterion.Op.EXISTS, List.of());
+    }
+
+    private static Criterion parseValueList(String s, int paren) {
+        if (!s.endsWith(")")) {
+            throw new InvalidFieldException("value", "text after the value list");
+        }
+        String head = s.substring(0, paren).strip();
+        int space = head.lastIndexOf(' ');
+        if (space < 0) {
+            throw new InvalidFieldException("op", "expected 'key in (...)' or 'key notin (...)'");
+        }
+        Criterion.Op op = Criterion.Op.parse("op", head.substring(space + 1));
+        if (op != Criterion.Op.IN && op != Criterion.Op.NOT_IN) {
+            throw new InvalidFieldException("op", "a value list needs 'in' or 'notin'");
+        }
+        String inner = s.substring(paren + 1, s.length() - 1);
+        if (inner.isBlank()) {
+            throw new InvalidFieldException("value", "operator " + op.symbol() + " takes at least one value");
+        }
+        List<String> values = new ArrayList<>();
+        for (String v : inner.split(",", -1)) {
+            values.add(v.strip());
+        }
+        return new Criterion(head.substring(0, space).strip(), op, values);
     }
 }

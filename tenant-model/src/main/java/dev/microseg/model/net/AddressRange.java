@@ -1,7 +1,7 @@
 package dev.microseg.model.net;
 
-import java.math.BigInteger;
 import java.net.InetAddress;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -15,7 +15,7 @@ public record AddressRange(InetAddress first, InetAddress last) implements Compa
         if (IpAddresses.bits(first) != IpAddresses.bits(last)) {
             throw new IllegalArgumentException("range mixes IPv4 and IPv6: " + first + " .. " + last);
         }
-        if (IpAddresses.toBigInteger(first).compareTo(IpAddresses.toBigInteger(last)) > 0) {
+        if (Arrays.compareUnsigned(first.getAddress(), last.getAddress()) > 0) {
             throw new IllegalArgumentException("range start after end: " + first + " .. " + last);
         }
     }
@@ -33,19 +33,22 @@ public record AddressRange(InetAddress first, InetAddress last) implements Compa
         if (IpAddresses.bits(address) != IpAddresses.bits(first)) {
             return false;
         }
-        BigInteger v = IpAddresses.toBigInteger(address);
-        return v.compareTo(IpAddresses.toBigInteger(first)) >= 0 && v.compareTo(IpAddresses.toBigInteger(last)) <= 0;
+        byte[] v = address.getAddress();
+        return Arrays.compareUnsigned(v, first.getAddress()) >= 0 && Arrays.compareUnsigned(v, last.getAddress()) <= 0;
     }
 
-    /** IPv4 before IPv6, then by first address, then by last. */
+    /**
+     * IPv4 before IPv6, then by first address, then by last. Network byte order compared as
+     * unsigned bytes is numeric order, so no {@code BigInteger} is needed.
+     */
     @Override
     public int compareTo(AddressRange o) {
         int c = Integer.compare(IpAddresses.bits(first), IpAddresses.bits(o.first));
         if (c != 0) {
             return c;
         }
-        c = IpAddresses.toBigInteger(first).compareTo(IpAddresses.toBigInteger(o.first));
-        return c != 0 ? c : IpAddresses.toBigInteger(last).compareTo(IpAddresses.toBigInteger(o.last));
+        c = Arrays.compareUnsigned(first.getAddress(), o.first.getAddress());
+        return c != 0 ? c : Arrays.compareUnsigned(last.getAddress(), o.last.getAddress());
     }
 
     @Override

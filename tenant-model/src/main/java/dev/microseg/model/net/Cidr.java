@@ -21,6 +21,11 @@ public record Cidr(InetAddress network, int prefix) {
         if (prefix < 0 || prefix > bits) {
             throw new InvalidFieldException("prefix", "must be between 0 and " + bits);
         }
+        InetAddress masked = mask(network, prefix);
+        if (!masked.equals(network)) {
+            throw new InvalidFieldException("network", IpAddresses.format(network) + "/" + prefix
+                    + " has host bits set; did you mean " + IpAddresses.format(masked) + "/" + prefix + "?");
+        }
     }
 
     /** Parses {@code a.b.c.d/n}, {@code x::y/n}, or a bare address (a /32 or /128 host). */
@@ -34,7 +39,7 @@ public record Cidr(InetAddress network, int prefix) {
         int bits = IpAddresses.bits(address);
         int prefix = bits;
         if (slash >= 0) {
-            String p = s.substring(slash + 1);
+            String p = s.substring(slash + 1).strip();
             if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit)) {
                 throw new InvalidFieldException(field, "'" + text + "' has a bad prefix length");
             }
@@ -43,11 +48,12 @@ public record Cidr(InetAddress network, int prefix) {
                 throw new InvalidFieldException(field, "'" + text + "': prefix length must be at most " + bits);
             }
         }
-        Cidr cidr = new Cidr(mask(address, prefix), prefix);
-        if (!cidr.network.equals(address)) {
-            throw new InvalidFieldException(field, "'" + text + "' has host bits set; did you mean " + cidr + "?");
+        InetAddress network = mask(address, prefix);
+        if (!network.equals(address)) {
+            throw new InvalidFieldException(field, "'" + text + "' has host bits set; did you mean "
+                    + IpAddresses.format(network) + "/" + prefix + "?");
         }
-        return cidr;
+        return new Cidr(network, prefix);
     }
 
     public boolean isIpv4() {

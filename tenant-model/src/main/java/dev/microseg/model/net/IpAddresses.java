@@ -6,16 +6,25 @@ import java.math.BigInteger;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.util.regex.Pattern;
 
 /**
  * Strict IP address literals. Never resolves names: {@link InetAddress#getByName} would turn a
- * typo into a DNS query, so only {@link InetAddress#ofLiteral} is used.
+ * typo into a DNS query, so only {@link InetAddress#ofLiteral} is used, behind a stricter check
+ * of IPv4 text: {@code ofLiteral} also takes the BSD short forms ({@code 10} is {@code 0.0.0.10},
+ * {@code 10.1} is {@code 10.0.0.1}) and leading zeros, which other parsers read as octal
+ * (CVE-2021-29923, why Go's {@code net.ParseIP} rejects them since 1.17). Only the four-part
+ * dotted-decimal form of RFC 791 / RFC 4001's {@code dec-octet} is accepted.
  */
 public final class IpAddresses {
+    /** RFC 4001 {@code dec-octet}: 0-255 without leading zeros, four of them. */
+    private static final Pattern DOTTED_QUAD = Pattern.compile(
+            "(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])");
+
     private IpAddresses() {
     }
 
-    /** Parses an IPv4 or IPv6 literal (no brackets, no zone id, no host names). */
+    /** Parses an IPv4 or IPv6 literal (no brackets, no zone id, no host names, no short IPv4 forms). */
     public static InetAddress parse(String field, String literal) {
         if (literal == null || literal.isBlank()) {
             throw new InvalidFieldException(field, "must be an IP address");
@@ -23,6 +32,12 @@ public final class IpAddresses {
         String s = literal.strip();
         if (s.indexOf('%') >= 0) {
             throw new InvalidFieldException(field, "'" + literal + "' has a zone id; zone ids are not supported");
+        }
+        if (s.indexOf(':') < 0 && !DOTTED_QUAD.matcher(s).matches()) {
+            throw new InvalidFieldException(field, "'" + literal + "' is not an IPv4 or IPv6 address (IPv4 as a.b.c.d, no leading zeros)");
+        }
+        if (s.indexOf('[') >= 0 || s.indexOf(']') >= 0) {
+            throw new InvalidFieldException(field, "'" + literal + "' has brackets; write the IPv6 address without them");
         }
         try {
             InetAddress address = InetAddress.ofLiteral(s);

@@ -23,11 +23,12 @@ public record PortSpec(List<PortRange> ranges) {
 
     public static final PortSpec ANY = new PortSpec(List.of(PortRange.all(Protocol.ANY)));
 
+    /** Normalises whatever it is given (see the class comment), so equal specs are equal records. */
     public PortSpec {
         if (ranges == null || ranges.isEmpty()) {
             throw new IllegalArgumentException("a port spec needs at least one range");
         }
-        ranges = List.copyOf(ranges);
+        ranges = List.copyOf(normalise(ranges));
     }
 
     /** Parses {@code text}, naming {@code field} in errors. */
@@ -46,7 +47,7 @@ public record PortSpec(List<PortRange> ranges) {
         for (String raw : items) {
             parseItem(field, raw.strip().toLowerCase(Locale.ROOT), out);
         }
-        return new PortSpec(normalise(out));
+        return new PortSpec(out);
     }
 
     private static void parseItem(String field, String item, List<PortRange> out) {
