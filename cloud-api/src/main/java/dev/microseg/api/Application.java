@@ -48,7 +48,12 @@ public final class Application {
             System.exit(2);
             return;
         }
-        Micronaut.build(args).mainClass(Application.class).properties(props).start();
+        try {
+            Micronaut.build(args).mainClass(Application.class).properties(props).start();
+        } catch (RuntimeException e) {
+            LOG.error("start-up failed: {}", e.getMessage(), e);
+            System.exit(1);
+        }
     }
 
     /**

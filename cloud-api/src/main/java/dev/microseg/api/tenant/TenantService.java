@@ -40,8 +40,7 @@ public class TenantService {
 
     /** The id of the tenant with this name, through the provisioning lookup function. */
     public Optional<UUID> findId(String name) {
-        return tx.platform(c -> Jdbc.one(c, "SELECT microseg_tenant_id(?)", rs -> rs.getObject(1, UUID.class), name))
-                .filter(java.util.Objects::nonNull);
+        return tx.platform(c -> Jdbc.one(c, "SELECT microseg_tenant_id(?)", rs -> rs.getObject(1, UUID.class), name));
     }
 
     /** The tenant as its own transaction sees it. */
