@@ -54,7 +54,7 @@ public class ApiKeyController {
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = ApiKeyBody.class)))
     @ApiResponse(responseCode = "201", description = "created", content = @Content(schema = @Schema(implementation = CreatedApiKey.class)))
     @ApiResponse(responseCode = "400", description = "invalid body", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public CreatedApiKey create(Authentication auth, @Body String body) {
+    public CreatedApiKey create(Authentication auth, @Nullable @Body String body) {
         return keys.create(Caller.of(auth), body);
     }
 

@@ -56,7 +56,7 @@ public class GroupController {
     @ApiResponse(responseCode = "201", description = "created", content = @Content(schema = @Schema(implementation = GroupView.class)))
     @ApiResponse(responseCode = "400", description = "invalid body", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "409", description = "a group of that name exists", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public GroupView create(Authentication auth, @Body String body) {
+    public GroupView create(Authentication auth, @Nullable @Body String body) {
         return groups.create(Caller.of(auth), body);
     }
 
@@ -75,7 +75,7 @@ public class GroupController {
     @Operation(summary = "Replace a group (the name cannot change)")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = GroupBody.class)))
     @ApiResponse(responseCode = "200", description = "the group", content = @Content(schema = @Schema(implementation = GroupView.class)))
-    public GroupView update(Authentication auth, String name, @Body String body) {
+    public GroupView update(Authentication auth, String name, @Nullable @Body String body) {
         return groups.update(Caller.of(auth), name, body);
     }
 

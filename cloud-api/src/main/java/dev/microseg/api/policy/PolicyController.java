@@ -56,7 +56,7 @@ public class PolicyController {
     @ApiResponse(responseCode = "201", description = "created", content = @Content(schema = @Schema(implementation = RuleView.class)))
     @ApiResponse(responseCode = "400", description = "invalid body or unknown group", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "409", description = "a rule with that id exists", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public RuleView create(Authentication auth, @Body String body) {
+    public RuleView create(Authentication auth, @Nullable @Body String body) {
         return rules.create(Caller.of(auth), body);
     }
 
@@ -75,7 +75,7 @@ public class PolicyController {
     @Operation(summary = "Replace a rule (the id cannot change)")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = RuleBody.class)))
     @ApiResponse(responseCode = "200", description = "the rule", content = @Content(schema = @Schema(implementation = RuleView.class)))
-    public RuleView update(Authentication auth, long id, @Body String body) {
+    public RuleView update(Authentication auth, long id, @Nullable @Body String body) {
         return rules.update(Caller.of(auth), id, body);
     }
 
