@@ -61,7 +61,10 @@ public final class TestDatabase {
                     // the JVM is exiting; nothing more to do
                 }
             }));
-            return new TestDatabase(pg.getJdbcUrl("postgres", "postgres"), "postgres", "postgres", "embedded");
+            // zonky appends ?user=postgres, and URL parameters override the pool's credentials in pgjdbc:
+            // strip it, or every test would run as the superuser and row-level security would not apply.
+            String url = pg.getJdbcUrl("postgres", "postgres").replaceAll("\\?.*$", "");
+            return new TestDatabase(url, "postgres", "postgres", "embedded");
         } catch (IOException e) {
             throw new UncheckedIOException("starting embedded PostgreSQL", e);
         }
