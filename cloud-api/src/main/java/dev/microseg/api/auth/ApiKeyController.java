@@ -42,7 +42,7 @@ public class ApiKeyController {
     }
 
     @Get
-    @Operation(summary = "List API keys (never their secrets)")
+    @Operation(operationId = "listApiKeys", summary = "List API keys (never their secrets)")
     public Page<ApiKeyView> list(Authentication auth, @Nullable @QueryValue Integer limit, @Nullable @QueryValue String cursor) {
         return keys.list(Caller.of(auth), PageRequest.of(limit, cursor));
     }
@@ -50,7 +50,7 @@ public class ApiKeyController {
     @Post
     @Consumes(MediaType.APPLICATION_JSON)
     @Status(HttpStatus.CREATED)
-    @Operation(summary = "Create an API key; the response holds the token, shown only this once")
+    @Operation(operationId = "createApiKey", summary = "Create an API key; the response holds the token, shown only this once")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = ApiKeyBody.class)))
     @ApiResponse(responseCode = "201", description = "created", content = @Content(schema = @Schema(implementation = CreatedApiKey.class)))
     @ApiResponse(responseCode = "400", description = "invalid body", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -59,13 +59,13 @@ public class ApiKeyController {
     }
 
     @Get("/{id}")
-    @Operation(summary = "Get one API key")
+    @Operation(operationId = "getApiKey", summary = "Get one API key")
     public ApiKeyView get(Authentication auth, UUID id) {
         return keys.get(Caller.of(auth), id).orElseThrow(() -> ApiException.notFound("API key " + id));
     }
 
     @Delete("/{id}")
-    @Operation(summary = "Revoke an API key at once")
+    @Operation(operationId = "revokeApiKey", summary = "Revoke an API key at once")
     @ApiResponse(responseCode = "204", description = "revoked")
     public HttpResponse<Void> revoke(Authentication auth, UUID id) {
         keys.revoke(Caller.of(auth), id).orElseThrow(() -> ApiException.notFound("API key " + id));

@@ -38,7 +38,7 @@ public class FlowController {
     }
 
     @Get("/graph")
-    @Operation(summary = "Topology over a time window: group, workload and external nodes; edges aggregate flows")
+    @Operation(operationId = "getGraph", summary = "Topology over a time window: group, workload and external nodes; edges aggregate flows")
     public GraphView graph(Authentication auth,
                            @Parameter(description = "RFC 3339; default: one hour before to") @Nullable @QueryValue String from,
                            @Parameter(description = "RFC 3339; default: now") @Nullable @QueryValue String to,
@@ -49,7 +49,7 @@ public class FlowController {
     }
 
     @Get("/connections")
-    @Operation(summary = "Flow records, newest first, filtered by group, workload, verdict, application, port and time")
+    @Operation(operationId = "listConnections", summary = "Flow records, newest first, filtered by group, workload, verdict, application, port and time")
     public Page<ConnectionView> connections(Authentication auth,
                                             @Nullable @QueryValue String from, @Nullable @QueryValue String to,
                                             @Nullable @QueryValue String group, @Nullable @QueryValue String workload,
@@ -62,7 +62,7 @@ public class FlowController {
     }
 
     @Get("/stats")
-    @Operation(summary = "Counts of workloads, groups, policies, nodes; flows, sessions, violations and denials in a window "
+    @Operation(operationId = "getStats", summary = "Counts of workloads, groups, policies, nodes; flows, sessions, violations and denials in a window "
             + "(default the last hour)")
     public StatsView stats(Authentication auth, @Nullable @QueryValue String from, @Nullable @QueryValue String to) {
         Caller caller = Caller.of(auth);

@@ -68,14 +68,20 @@ public class GraphService {
                 }
             }
             boolean external = focusAddresses != null;
+            // Two levels: per (client, server, application) first, so collecting the applications
+            // of an edge needs no DISTINCT sort; then per edge, heaviest first.
             List<EdgeRow> rows = Jdbc.list(c, "SELECT client, server, sum(bytes) AS bytes, sum(packets) AS packets, "
-                            + "sum(sessions) AS sessions, sum(flows) AS flows, array_agg(DISTINCT application) AS apps, "
-                            + "coalesce(sum(sessions) FILTER (WHERE verdict = 'allowed'), 0) AS allowed, "
-                            + "coalesce(sum(sessions) FILTER (WHERE verdict = 'violation'), 0) AS violation, "
-                            + "coalesce(sum(sessions) FILTER (WHERE verdict = 'denied'), 0) AS denied "
-                            + "FROM flow_edges WHERE tenant_id = ? AND bucket >= ? AND bucket < ? "
-                            + "AND (?::text[] IS NULL OR client = ANY(?::text[]) OR server = ANY(?::text[]) "
-                            + "    OR (? AND (client LIKE 'ip:%' OR server LIKE 'ip:%'))) "
+                            + "sum(sessions) AS sessions, sum(flows) AS flows, array_agg(application) AS apps, "
+                            + "sum(allowed) AS allowed, sum(violation) AS violation, sum(denied) AS denied FROM ("
+                            + "  SELECT client, server, application, sum(bytes) AS bytes, sum(packets) AS packets, "
+                            + "  sum(sessions) AS sessions, sum(flows) AS flows, "
+                            + "  coalesce(sum(sessions) FILTER (WHERE verdict = 'allowed'), 0) AS allowed, "
+                            + "  coalesce(sum(sessions) FILTER (WHERE verdict = 'violation'), 0) AS violation, "
+                            + "  coalesce(sum(sessions) FILTER (WHERE verdict = 'denied'), 0) AS denied "
+                            + "  FROM flow_edges WHERE tenant_id = ? AND bucket >= ? AND bucket < ? "
+                            + "  AND (?::text[] IS NULL OR client = ANY(?::text[]) OR server = ANY(?::text[]) "
+                            + "      OR (? AND (client LIKE 'ip:%' OR server LIKE 'ip:%'))) "
+                            + "  GROUP BY client, server, application) per_app "
                             + "GROUP BY client, server ORDER BY sum(bytes) DESC, client, server LIMIT ?",
                     rs -> {
                         Array a = rs.getArray("apps");

@@ -42,7 +42,7 @@ public class GroupController {
 
     @Get("/groups")
     @Secured(Role.VIEWER_ROLE)
-    @Operation(summary = "List groups, by name")
+    @Operation(operationId = "listGroups", summary = "List groups, by name")
     public Page<GroupView> list(Authentication auth, @Nullable @QueryValue Integer limit, @Nullable @QueryValue String cursor) {
         return groups.list(Caller.of(auth), PageRequest.of(limit, cursor));
     }
@@ -51,7 +51,7 @@ public class GroupController {
     @Consumes(MediaType.APPLICATION_JSON)
     @Status(HttpStatus.CREATED)
     @Secured(Role.EDITOR_ROLE)
-    @Operation(summary = "Create a group")
+    @Operation(operationId = "createGroup", summary = "Create a group")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = GroupBody.class)))
     @ApiResponse(responseCode = "201", description = "created", content = @Content(schema = @Schema(implementation = GroupView.class)))
     @ApiResponse(responseCode = "400", description = "invalid body", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -62,7 +62,7 @@ public class GroupController {
 
     @Get("/group/{name}")
     @Secured(Role.VIEWER_ROLE)
-    @Operation(summary = "Get a group")
+    @Operation(operationId = "getGroup", summary = "Get a group")
     @ApiResponse(responseCode = "200", description = "the group", content = @Content(schema = @Schema(implementation = GroupView.class)))
     @ApiResponse(responseCode = "404", description = "no such group", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public GroupView get(Authentication auth, String name) {
@@ -72,7 +72,7 @@ public class GroupController {
     @Put("/group/{name}")
     @Consumes(MediaType.APPLICATION_JSON)
     @Secured(Role.EDITOR_ROLE)
-    @Operation(summary = "Replace a group (the name cannot change)")
+    @Operation(operationId = "updateGroup", summary = "Replace a group (the name cannot change)")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = GroupBody.class)))
     @ApiResponse(responseCode = "200", description = "the group", content = @Content(schema = @Schema(implementation = GroupView.class)))
     public GroupView update(Authentication auth, String name, @Nullable @Body String body) {
@@ -81,7 +81,7 @@ public class GroupController {
 
     @Delete("/group/{name}")
     @Secured(Role.EDITOR_ROLE)
-    @Operation(summary = "Delete a group; 409 naming the rules that still use it")
+    @Operation(operationId = "deleteGroup", summary = "Delete a group; 409 naming the rules that still use it")
     @ApiResponse(responseCode = "204", description = "deleted")
     @ApiResponse(responseCode = "409", description = "rules use the group", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public HttpResponse<Void> delete(Authentication auth, String name) {

@@ -39,7 +39,7 @@ public class InventoryController {
     }
 
     @Get("/workloads")
-    @Operation(summary = "List workloads, by id, with their groups")
+    @Operation(operationId = "listWorkloads", summary = "List workloads, by id, with their groups")
     public Page<WorkloadView> workloads(Authentication auth, @Nullable @QueryValue Integer limit, @Nullable @QueryValue String cursor,
                                         @Parameter(description = "only members of this selector group")
                                         @Nullable @QueryValue String group) {
@@ -64,7 +64,7 @@ public class InventoryController {
     }
 
     @Get("/nodes")
-    @Operation(summary = "List enrolled nodes, by id")
+    @Operation(operationId = "listNodes", summary = "List enrolled nodes, by id")
     public Page<NodeView> nodes(Authentication auth, @Nullable @QueryValue Integer limit, @Nullable @QueryValue String cursor) {
         Caller caller = Caller.of(auth);
         PageRequest page = PageRequest.of(limit, cursor);

@@ -42,7 +42,7 @@ public class PolicyController {
 
     @Get("/policies")
     @Secured(Role.VIEWER_ROLE)
-    @Operation(summary = "List rules, by id")
+    @Operation(operationId = "listPolicies", summary = "List rules, by id")
     public Page<RuleView> list(Authentication auth, @Nullable @QueryValue Integer limit, @Nullable @QueryValue String cursor) {
         return rules.list(Caller.of(auth), PageRequest.of(limit, cursor));
     }
@@ -51,7 +51,7 @@ public class PolicyController {
     @Consumes(MediaType.APPLICATION_JSON)
     @Status(HttpStatus.CREATED)
     @Secured(Role.EDITOR_ROLE)
-    @Operation(summary = "Create a rule; its groups must exist")
+    @Operation(operationId = "createPolicy", summary = "Create a rule; its groups must exist")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = RuleBody.class)))
     @ApiResponse(responseCode = "201", description = "created", content = @Content(schema = @Schema(implementation = RuleView.class)))
     @ApiResponse(responseCode = "400", description = "invalid body or unknown group", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -62,7 +62,7 @@ public class PolicyController {
 
     @Get("/policy/{id}")
     @Secured(Role.VIEWER_ROLE)
-    @Operation(summary = "Get a rule")
+    @Operation(operationId = "getPolicy", summary = "Get a rule")
     @ApiResponse(responseCode = "200", description = "the rule", content = @Content(schema = @Schema(implementation = RuleView.class)))
     @ApiResponse(responseCode = "404", description = "no such rule", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public RuleView get(Authentication auth, long id) {
@@ -72,7 +72,7 @@ public class PolicyController {
     @Put("/policy/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     @Secured(Role.EDITOR_ROLE)
-    @Operation(summary = "Replace a rule (the id cannot change)")
+    @Operation(operationId = "updatePolicy", summary = "Replace a rule (the id cannot change)")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = RuleBody.class)))
     @ApiResponse(responseCode = "200", description = "the rule", content = @Content(schema = @Schema(implementation = RuleView.class)))
     public RuleView update(Authentication auth, long id, @Nullable @Body String body) {
@@ -81,7 +81,7 @@ public class PolicyController {
 
     @Delete("/policy/{id}")
     @Secured(Role.EDITOR_ROLE)
-    @Operation(summary = "Delete a rule")
+    @Operation(operationId = "deletePolicy", summary = "Delete a rule")
     @ApiResponse(responseCode = "204", description = "deleted")
     public HttpResponse<Void> delete(Authentication auth, long id) {
         rules.delete(Caller.of(auth), id);

@@ -33,14 +33,14 @@ public class RevisionController {
 
     @Get
     @Secured(Role.VIEWER_ROLE)
-    @Operation(summary = "List policy revisions, newest first")
+    @Operation(operationId = "listRevisions", summary = "List policy revisions, newest first")
     public Page<RevisionView> list(Authentication auth, @Nullable @QueryValue Integer limit, @Nullable @QueryValue String cursor) {
         return revisions.list(Caller.of(auth), PageRequest.of(limit, cursor));
     }
 
     @Get("/{n}")
     @Secured(Role.VIEWER_ROLE)
-    @Operation(summary = "A revision and every group and rule as of that revision")
+    @Operation(operationId = "getRevision", summary = "A revision and every group and rule as of that revision")
     @ApiResponse(responseCode = "404", description = "no such revision", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public RevisionDetail get(Authentication auth, long n) {
         return revisions.get(Caller.of(auth), n);
@@ -48,7 +48,7 @@ public class RevisionController {
 
     @Post("/{n}/restore")
     @Secured(Role.ADMIN_ROLE)
-    @Operation(summary = "Make the state of revision n current, as one new revision (admin)")
+    @Operation(operationId = "restoreRevision", summary = "Make the state of revision n current, as one new revision (admin)")
     @ApiResponse(responseCode = "200", description = "the restored revision and state")
     public RevisionDetail restore(Authentication auth, long n) {
         return revisions.restore(Caller.of(auth), n);
