@@ -99,8 +99,8 @@ public final class DatabaseSetup {
             // Append-only history: the application may add to it, never rewrite it.
             st.execute("REVOKE UPDATE, DELETE ON audit_log, policy_revisions FROM " + role);
             st.execute("REVOKE ALL ON flyway_schema_history FROM " + role);
-            st.execute("REVOKE INSERT, DELETE ON tenants FROM " + role);
-            st.execute("GRANT INSERT ON tenants TO " + role);
+            // Tenants are provisioned (INSERT, under RLS) but never deleted by the application.
+            st.execute("REVOKE DELETE ON tenants FROM " + role);
             st.execute("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO " + role);
             st.execute("GRANT EXECUTE ON FUNCTION microseg_tenant_id(text), "
                     + "microseg_ensure_flow_partitions(date, integer), microseg_drop_flow_partitions(date) TO " + role);
