@@ -1,0 +1,50 @@
+package dev.microseg.api.policy;
+
+import dev.microseg.api.support.ApiTest;
+import dev.microseg.api.support.Http;
+import dev.microseg.api.support.Tenants;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The two example requests, byte for byte, with only the Authorization header added. */
+@ApiTest
+class ExampleRequestsTest {
+    @Inject
+    Http http;
+    @Inject
+    Tenants tenants;
+
+    @Test
+    void theTwoExampleRequestsBehaveAsSpecified() {
+        var t = tenants.create();
+        var group = http.post("/api/v1/group", t.admin(), "{\"name\": \"web-servers\", \"policy_mode\": \"Monitor\"}");
+        assertThat(group.status()).as(group.toString()).isEqualTo(201);
+        assertThat(group.json().get("name").asText()).isEqualTo("web-servers");
+        assertThat(group.json().get("policy_mode").asText()).isEqualTo("Monitor");
+        assertThat(group.json().get("kind").asText()).isEqualTo("selector");
+        assertThat(group.json().get("created_at").asText()).isNotEmpty();
+
+        String rule = "{\"id\": 1001, \"from\": \"web-servers\", \"to\": \"db-servers\", \"ports\": \"tcp/3306\", \"action\": \"allow\"}";
+        var missing = http.post("/api/v1/policy", t.admin(), rule);
+        assertThat(missing.status()).as(missing.toString()).isEqualTo(400);
+        assertThat(missing.contentType()).startsWith("application/problem+json");
+        assertThat(missing.json().get("code").asText()).isEqualTo("UNKNOWN_GROUP");
+        assertThat(missing.json().get("detail").asText()).contains("db-servers");
+        assertThat(missing.json().get("errors").get(0).get("field").asText()).isEqualTo("to");
+        assertThat(missing.json().get("errors").get(0).get("reason").asText()).contains("db-servers");
+
+        assertThat(http.post("/api/v1/group", t.admin(), "{\"name\": \"db-servers\"}").status()).isEqualTo(201);
+        var created = http.post("/api/v1/policy", t.admin(), rule);
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(created.json().get("id").asLong()).isEqualTo(1001);
+        assertThat(created.json().get("ports").asText()).isEqualTo("tcp/3306");
+        assertThat(created.json().get("applications").size()).isZero();
+        assertThat(created.json().get("disabled").asBoolean()).isFalse();
+
+        var fetched = http.get("/api/v1/policy/1001", t.viewer());
+        assertThat(fetched.status()).isEqualTo(200);
+        assertThat(fetched.json().get("to").asText()).isEqualTo("db-servers");
+    }
+}
