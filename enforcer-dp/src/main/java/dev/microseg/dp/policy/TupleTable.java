@@ -1,0 +1,116 @@
+package dev.microseg.dp.policy;
+
+/**
+ * One tuple of the tuple space: every (source prefix, destination prefix) pair of one length
+ * pair, in an open-addressing hash table keyed by the masked addresses. Each key leads to a
+ * cell, the candidates sharing that address pair sorted by priority, each with its protocol and
+ * port range. Layout is primitive arrays only: {@code table} has 5 longs per slot (4 key words
+ * and the cell's start and length), {@code cand} one long per candidate
+ * ({@code priority << 40 | proto << 32 | portLo << 16 | portHi}).
+ */
+final class TupleTable {
+    static final int NONE = Integer.MAX_VALUE;
+    private static final int STRIDE = 5;
+
+    final int srcLength;
+    final int dstLength;
+    final long srcMaskHi;
+    final long srcMaskLo;
+    final long dstMaskHi;
+    final long dstMaskLo;
+    /** The lowest priority of any candidate here: the pruning bound. */
+    final int minPriority;
+    private final long[] table;
+    private final int slotMask;
+    private final long[] cand;
+
+    TupleTable(int srcLength, int dstLength, long[] table, int slotMask, long[] cand, int minPriority) {
+        this.srcLength = srcLength;
+        this.dstLength = dstLength;
+        this.srcMaskHi = Prefixes.maskHi(srcLength);
+        this.srcMaskLo = Prefixes.maskLo(srcLength);
+        this.dstMaskHi = Prefixes.maskHi(dstLength);
+        this.dstMaskLo = Prefixes.maskLo(dstLength);
+        this.table = table;
+        this.slotMask = slotMask;
+        this.cand = cand;
+        this.minPriority = minPriority;
+    }
+
+    static long hash(long a, long b, long c, long d) {
+        long h = a * 0x9E3779B97F4A7C15L ^ b * 0xC2B2AE3D27D4EB4FL ^ c * 0x165667B19E3779F9L ^ d * 0x27D4EB2F165667C5L;
+        h ^= h >>> 29;
+        h *= 0xBF58476D1CE4E5B9L;
+        return h ^ (h >>> 32);
+    }
+
+    static long candidate(int priority, int proto, int portLo, int portHi) {
+        return (long) priority << 40 | (long) proto << 32 | (long) portLo << 16 | portHi;
+    }
+
+    /**
+     * The best (lowest) priority among this tuple's candidates matching the packet, or
+     * {@link #NONE}. With {@code app} unknown a candidate with apps matches on L3/L4 alone.
+     */
+    int lookup(long sHi, long sLo, long dHi, long dLo, int proto, int port, int app, int[][] apps) {
+        long a = sHi & srcMaskHi;
+        long b = sLo & srcMaskLo;
+        long c = dHi & dstMaskHi;
+        long d = dLo & dstMaskLo;
+        int i = (int) hash(a, b, c, d) & slotMask;
+        long[] t = table;
+        while (true) {
+            int base = i * STRIDE;
+            long cell = t[base + 4];
+            if (cell == 0) {
+                return NONE;
+            }
+            if (t[base + 1] == b && t[base + 3] == d && t[base] == a && t[base + 2] == c) {
+                return scan((int) (cell >>> 32), (int) cell, proto, port, app, apps);
+            }
+            i = (i + 1) & slotMask;
+        }
+    }
+
+    private int scan(int start, int length, int proto, int port, int app, int[][] apps) {
+        for (int j = start, end = start + length; j < end; j++) {
+            long c = cand[j];
+            int cp = (int) (c >>> 32) & 0xff;
+            if ((cp == 0 || cp == proto) && port >= ((int) c >>> 16) && port <= ((int) c & 0xffff)) {
+                int priority = (int) (c >>> 40);
+                int[] ruleApps = apps[priority];
+                if (ruleApps == null || app == Classifier.APP_UNKNOWN || contains(ruleApps, app)) {
+                    return priority;
+                }
+            }
+        }
+        return NONE;
+    }
+
+    static boolean contains(int[] a, int v) {
+        for (int x : a) {
+            if (x == v) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    int cells() {
+        int n = 0;
+        for (int i = 4; i < table.length; i += STRIDE) {
+            if (table[i] != 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    int candidates() {
+        return cand.length;
+    }
+
+    long memoryBytes() {
+        return (long) (table.length + cand.length) * Long.BYTES;
+    }
+}
