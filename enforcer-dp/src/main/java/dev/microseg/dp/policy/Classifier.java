@@ -106,7 +106,7 @@ public final class Classifier {
                 (r.ingress() ? in : out).add(r, p);
             }
         }
-        return new Classifier(direction.ingress ? in.build() : null, direction.egress ? out.build() : null, apps,
+        return new Classifier(direction.ingress ? in.build(apps) : null, direction.egress ? out.build(apps) : null, apps,
             ruleDecisions, needsApp, appDecisions, new Decision(Decision.Kind.DEFAULT, 0, defaultAction, 0), generation, n,
             in.entries() + out.entries());
     }

@@ -63,21 +63,22 @@ final class TupleSpaceBuilder {
     }
 
     /** The tuples, ordered by their best candidate's priority (the order lookups probe them in). */
-    TupleTable[] build() {
+    TupleTable[] build(int[][] apps) {
         List<TupleTable> out = new ArrayList<>(tuples.size());
         for (Map.Entry<Integer, Map<Key, Cell>> e : tuples.entrySet()) {
-            out.add(buildTuple(e.getKey() >>> 8, e.getKey() & 0xff, e.getValue()));
+            out.add(buildTuple(e.getKey() >>> 8, e.getKey() & 0xff, e.getValue(), apps));
         }
         out.sort(Comparator.comparingInt(t -> t.minPriority));
         return out.toArray(TupleTable[]::new);
     }
 
-    private static TupleTable buildTuple(int srcLength, int dstLength, Map<Key, Cell> cells) {
+    private static TupleTable buildTuple(int srcLength, int dstLength, Map<Key, Cell> cells, int[][] apps) {
+        List<PortIndexedCell> indexed = new ArrayList<>();
         int slots = Integer.highestOneBit(Math.max(2, cells.size() * 2 - 1)) << 1;
         long[] table = new long[slots * 5];
         int total = 0;
         for (Cell c : cells.values()) {
-            total += c.size;
+            total += c.size > PortIndexedCell.THRESHOLD ? 0 : c.size;
         }
         long[] cand = new long[total];
         int next = 0;
@@ -85,7 +86,6 @@ final class TupleSpaceBuilder {
         for (Map.Entry<Key, Cell> e : cells.entrySet()) {
             Key k = e.getKey();
             Cell c = e.getValue();
-            System.arraycopy(c.cand, 0, cand, next, c.size);
             minPriority = Math.min(minPriority, (int) (c.cand[0] >>> 40));
             int i = (int) TupleTable.hash(k.a, k.b, k.c, k.d) & (slots - 1);
             while (table[i * 5 + 4] != 0) {
@@ -95,9 +95,16 @@ final class TupleSpaceBuilder {
             table[i * 5 + 1] = k.b;
             table[i * 5 + 2] = k.c;
             table[i * 5 + 3] = k.d;
-            table[i * 5 + 4] = (long) next << 32 | c.size;
-            next += c.size;
+            if (c.size > PortIndexedCell.THRESHOLD) {
+                indexed.add(new PortIndexedCell(c.cand, 0, c.size, apps));
+                table[i * 5 + 4] = (long) (indexed.size() - 1) << 32 | TupleTable.INDEXED | c.size;
+            } else {
+                System.arraycopy(c.cand, 0, cand, next, c.size);
+                table[i * 5 + 4] = (long) next << 32 | c.size;
+                next += c.size;
+            }
         }
-        return new TupleTable(srcLength, dstLength, table, slots - 1, cand, minPriority);
+        return new TupleTable(srcLength, dstLength, table, slots - 1, cand, minPriority,
+            indexed.toArray(PortIndexedCell[]::new));
     }
 }

@@ -6,7 +6,9 @@ package dev.microseg.dp.policy;
  * cell, the candidates sharing that address pair sorted by priority, each with its protocol and
  * port range. Layout is primitive arrays only: {@code table} has 5 longs per slot (4 key words
  * and the cell's start and length), {@code cand} one long per candidate
- * ({@code priority << 40 | proto << 32 | portLo << 16 | portHi}).
+ * ({@code priority << 40 | proto << 32 | portLo << 16 | portHi}). A cell with more than
+ * {@link PortIndexedCell#THRESHOLD} candidates is replaced by a {@link PortIndexedCell}, so a cell
+ * costs at most a short scan or two binary searches.
  */
 final class TupleTable {
     static final int NONE = Integer.MAX_VALUE;
@@ -23,8 +25,12 @@ final class TupleTable {
     private final long[] table;
     private final int slotMask;
     private final long[] cand;
+    /** Indexed cells; a cell word with {@link #INDEXED} set holds an index into this array. */
+    private final PortIndexedCell[] indexed;
+    static final long INDEXED = 1L << 31;
 
-    TupleTable(int srcLength, int dstLength, long[] table, int slotMask, long[] cand, int minPriority) {
+    TupleTable(int srcLength, int dstLength, long[] table, int slotMask, long[] cand, int minPriority,
+               PortIndexedCell[] indexed) {
         this.srcLength = srcLength;
         this.dstLength = dstLength;
         this.srcMaskHi = Prefixes.maskHi(srcLength);
@@ -35,6 +41,23 @@ final class TupleTable {
         this.slotMask = slotMask;
         this.cand = cand;
         this.minPriority = minPriority;
+        this.indexed = indexed;
+    }
+
+    static int priority(long c) {
+        return (int) (c >>> 40);
+    }
+
+    static int proto(long c) {
+        return (int) (c >>> 32) & 0xff;
+    }
+
+    static int portLo(long c) {
+        return (int) c >>> 16;
+    }
+
+    static int portHi(long c) {
+        return (int) c & 0xffff;
     }
 
     static long hash(long a, long b, long c, long d) {
@@ -66,6 +89,9 @@ final class TupleTable {
                 return NONE;
             }
             if (t[base + 1] == b && t[base + 3] == d && t[base] == a && t[base + 2] == c) {
+                if ((cell & INDEXED) != 0) {
+                    return indexed[(int) (cell >>> 32)].lookup(proto, port, app, apps);
+                }
                 return scan((int) (cell >>> 32), (int) cell, proto, port, app, apps);
             }
             i = (i + 1) & slotMask;

@@ -109,6 +109,39 @@ class ClassifierPropertyTest {
         assertThat(lookups).isEqualTo(120_000);
     }
 
+    /** Many rules on the same few address pairs: exercises the port-indexed cells. */
+    @Test
+    void agreesWhenManyRulesShareAnAddressPair() {
+        long seed = 99L;
+        Random r = new Random(seed);
+        Addr[][] pool = {{Addr.MIN, Addr.MAX}, {Addr.V4_MIN, Addr.V4_MAX}, {Addr.of("10.0.0.7"), Addr.of("10.0.0.7")}};
+        for (int set = 0; set < 100; set++) {
+            List<ClassifierRule> rules = new ArrayList<>();
+            for (int i = 20 + r.nextInt(300); i > 0; i--) {
+                ClassifierRule base = randomRule(r);
+                Addr[] s = pool[r.nextInt(pool.length)];
+                Addr[] d = pool[r.nextInt(pool.length)];
+                int lo = r.nextInt(100);
+                int hi = r.nextInt(10) == 0 ? 65535 : lo + r.nextInt(20);
+                rules.add(new ClassifierRule(base.id(), s[0], s[1], d[0], d[1], lo, hi, base.proto(), base.action(),
+                    base.ingress(), base.apps()));
+            }
+            Classifier c = Classifier.compile(rules, Action.DENY, PolicyDirection.BOTH, set);
+            ReferenceClassifier ref = new ReferenceClassifier(rules, Action.DENY, PolicyDirection.BOTH);
+            for (int p = 0; p < 500; p++) {
+                Addr s = r.nextBoolean() ? Addr.of("10.0.0.7") : r.nextBoolean() ? v4(r) : v6(r);
+                Addr d = r.nextBoolean() ? Addr.of("10.0.0.7") : v4(r);
+                boolean ingress = r.nextBoolean();
+                int proto = new int[] {1, 6, 17, 58, 132}[r.nextInt(5)];
+                int port = r.nextInt(130);
+                int app = r.nextInt(3) == 0 ? Classifier.APP_UNKNOWN : r.nextInt(1001, 1006);
+                assertThat(c.lookup(ingress, s.hi(), s.lo(), d.hi(), d.lo(), proto, port, app))
+                    .as("seed %d set %d packet %d", seed, set, p)
+                    .isEqualTo(ref.lookup(ingress, s.hi(), s.lo(), d.hi(), d.lo(), proto, port, app));
+            }
+        }
+    }
+
     @Test
     void prefixCoverIsExactAndMinimal() {
         Random r = new Random(7);
