@@ -60,6 +60,25 @@ final class Prefixes {
         return new BigInteger(Long.toUnsignedString(a.hi())).shiftLeft(64).or(new BigInteger(Long.toUnsignedString(a.lo())));
     }
 
+    /** Calls the sink with the 2^(target − length) prefixes of length target that cover (hi, lo)/length. */
+    static void expand(long hi, long lo, int length, int target, Sink sink) {
+        long n = 1L << (target - length);
+        int shift = 128 - target;
+        for (long i = 0; i < n; i++) {
+            long h = hi;
+            long l = lo;
+            if (shift >= 64) {
+                h |= i << (shift - 64);
+            } else {
+                l |= i << shift;
+                if (shift > 0) {
+                    h |= i >>> (64 - shift);
+                }
+            }
+            sink.prefix(h, l, target);
+        }
+    }
+
     static long maskHi(int length) {
         return length == 0 ? 0 : length >= 64 ? -1L : -1L << (64 - length);
     }

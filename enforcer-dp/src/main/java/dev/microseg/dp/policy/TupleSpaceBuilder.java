@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * Compiles the rules of one direction into {@link TupleTable}s: every rule's source and
- * destination ranges are split into prefixes, each prefix pair lands in the tuple of its two
+ * destination ranges are split into prefixes, expanded to the levels {@link ExpansionLevels}
+ * chooses for this rule set, and each prefix pair lands in the tuple of its two
  * lengths under its masked addresses, and candidates of one address pair stay sorted by
  * priority. A candidate that matches any protocol, any port and has no apps ends its cell:
  * nothing after it can win.
@@ -37,6 +38,19 @@ final class TupleSpaceBuilder {
         }
     }
 
+    private record Pending(ClassifierRule rule, int priority, List<long[]> src, List<long[]> dst) {
+    }
+
+    /**
+     * Most table entries one rule may take through expansion. A rule that would exceed it keeps
+     * its own prefix lengths in one or both dimensions: an extra tuple instead of a blow-up
+     * (only rules with arbitrary, non-prefix ranges come near it).
+     */
+    static final long EXPANSION_BUDGET = 1024;
+
+    private final List<Pending> pending = new ArrayList<>();
+    private final long[] srcCount = new long[129];
+    private final long[] dstCount = new long[129];
     private final Map<Integer, Map<Key, Cell>> tuples = new HashMap<>();
     private long entries;
 
@@ -46,8 +60,50 @@ final class TupleSpaceBuilder {
         List<long[]> dst = new ArrayList<>(1);
         Prefixes.cover(r.srcLo(), r.srcHi(), (hi, lo, len) -> src.add(new long[] {hi, lo, len}));
         Prefixes.cover(r.dstLo(), r.dstHi(), (hi, lo, len) -> dst.add(new long[] {hi, lo, len}));
+        for (long[] p : src) {
+            srcCount[(int) p[2]]++;
+        }
+        for (long[] p : dst) {
+            dstCount[(int) p[2]]++;
+        }
+        pending.add(new Pending(r, priority, src, dst));
+    }
+
+    private static long expandedCount(List<long[]> prefixes, int[] level) {
+        long n = 0;
+        for (long[] p : prefixes) {
+            n += 1L << Math.min(20, level[(int) p[2]] - (int) p[2]);
+            if (n > EXPANSION_BUDGET) {
+                return EXPANSION_BUDGET + 1;
+            }
+        }
+        return n;
+    }
+
+    private static List<long[]> expanded(List<long[]> prefixes, int[] level) {
+        List<long[]> out = new ArrayList<>();
+        for (long[] p : prefixes) {
+            Prefixes.expand(p[0], p[1], (int) p[2], level[(int) p[2]], (h, l, n) -> out.add(new long[] {h, l, n}));
+        }
+        return out;
+    }
+
+    private void place(Pending pr, int[] srcLevel, int[] dstLevel) {
+        ClassifierRule r = pr.rule();
+        List<long[]> src = pr.src();
+        List<long[]> dst = pr.dst();
+        long srcExpanded = expandedCount(src, srcLevel);
+        long dstExpanded = expandedCount(dst, dstLevel);
+        if (srcExpanded * dstExpanded <= EXPANSION_BUDGET) {
+            src = expanded(src, srcLevel);
+            dst = expanded(dst, dstLevel);
+        } else if (srcExpanded * dst.size() <= EXPANSION_BUDGET) {
+            src = expanded(src, srcLevel);
+        } else if (src.size() * dstExpanded <= EXPANSION_BUDGET) {
+            dst = expanded(dst, dstLevel);
+        }
         boolean catchAll = r.apps().isEmpty() && r.proto() == 0 && r.portLo() == 0 && r.portHi() == 0xffff;
-        long cand = TupleTable.candidate(priority, r.proto(), r.portLo(), r.portHi());
+        long cand = TupleTable.candidate(pr.priority(), r.proto(), r.portLo(), r.portHi());
         for (long[] s : src) {
             for (long[] d : dst) {
                 int tuple = (int) s[2] << 8 | (int) d[2];
@@ -64,6 +120,12 @@ final class TupleSpaceBuilder {
 
     /** The tuples, ordered by their best candidate's priority (the order lookups probe them in). */
     TupleTable[] build(int[][] apps) {
+        int[] srcLevel = ExpansionLevels.choose(srcCount);
+        int[] dstLevel = ExpansionLevels.choose(dstCount);
+        for (Pending p : pending) {
+            place(p, srcLevel, dstLevel);
+        }
+        pending.clear();
         List<TupleTable> out = new ArrayList<>(tuples.size());
         for (Map.Entry<Integer, Map<Key, Cell>> e : tuples.entrySet()) {
             out.add(buildTuple(e.getKey() >>> 8, e.getKey() & 0xff, e.getValue(), apps));
@@ -72,39 +134,45 @@ final class TupleSpaceBuilder {
         return out.toArray(TupleTable[]::new);
     }
 
-    private static TupleTable buildTuple(int srcLength, int dstLength, Map<Key, Cell> cells, int[][] apps) {
+    private static TupleTable buildTuple(int srcLength, int dstLength, Map<Key, Cell> cellMap, int[][] apps) {
         List<PortIndexedCell> indexed = new ArrayList<>();
-        int slots = Integer.highestOneBit(Math.max(2, cells.size() * 2 - 1)) << 1;
-        long[] table = new long[slots * 5];
+        int n = cellMap.size();
+        int slotCount = Integer.highestOneBit(Math.max(2, n * 2 - 1)) << 1;
+        long[] slots = new long[slotCount];
+        long[] cells = new long[n * TupleTable.STRIDE];
         int total = 0;
-        for (Cell c : cells.values()) {
+        for (Cell c : cellMap.values()) {
             total += c.size > PortIndexedCell.THRESHOLD ? 0 : c.size;
         }
         long[] cand = new long[total];
         int next = 0;
+        int cellNo = 0;
         int minPriority = TupleTable.NONE;
-        for (Map.Entry<Key, Cell> e : cells.entrySet()) {
+        for (Map.Entry<Key, Cell> e : cellMap.entrySet()) {
             Key k = e.getKey();
             Cell c = e.getValue();
-            minPriority = Math.min(minPriority, (int) (c.cand[0] >>> 40));
-            int i = (int) TupleTable.hash(k.a, k.b, k.c, k.d) & (slots - 1);
-            while (table[i * 5 + 4] != 0) {
-                i = (i + 1) & (slots - 1);
-            }
-            table[i * 5] = k.a;
-            table[i * 5 + 1] = k.b;
-            table[i * 5 + 2] = k.c;
-            table[i * 5 + 3] = k.d;
+            minPriority = Math.min(minPriority, TupleTable.priority(c.cand[0]));
+            int base = cellNo * TupleTable.STRIDE;
+            cells[base] = k.a;
+            cells[base + 1] = k.b;
+            cells[base + 2] = k.c;
+            cells[base + 3] = k.d;
             if (c.size > PortIndexedCell.THRESHOLD) {
-                indexed.add(new PortIndexedCell(c.cand, 0, c.size, apps));
-                table[i * 5 + 4] = (long) (indexed.size() - 1) << 32 | TupleTable.INDEXED | c.size;
+                indexed.add(new PortIndexedCell(c.cand, c.size, apps));
+                cells[base + 4] = (long) (indexed.size() - 1) << 32 | TupleTable.INDEXED | c.size;
             } else {
                 System.arraycopy(c.cand, 0, cand, next, c.size);
-                table[i * 5 + 4] = (long) next << 32 | c.size;
+                cells[base + 4] = (long) next << 32 | c.size;
                 next += c.size;
             }
+            long h = TupleTable.hash(k.a, k.b, k.c, k.d);
+            int i = (int) h & (slotCount - 1);
+            while (slots[i] != 0) {
+                i = (i + 1) & (slotCount - 1);
+            }
+            slots[i] = (h >>> 32) << 32 | (cellNo + 1);
+            cellNo++;
         }
-        return new TupleTable(srcLength, dstLength, table, slots - 1, cand, minPriority,
-            indexed.toArray(PortIndexedCell[]::new));
+        return new TupleTable(srcLength, dstLength, slots, cells, cand, minPriority, indexed.toArray(PortIndexedCell[]::new));
     }
 }

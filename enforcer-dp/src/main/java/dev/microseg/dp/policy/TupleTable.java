@@ -4,15 +4,18 @@ package dev.microseg.dp.policy;
  * One tuple of the tuple space: every (source prefix, destination prefix) pair of one length
  * pair, in an open-addressing hash table keyed by the masked addresses. Each key leads to a
  * cell, the candidates sharing that address pair sorted by priority, each with its protocol and
- * port range. Layout is primitive arrays only: {@code table} has 5 longs per slot (4 key words
- * and the cell's start and length), {@code cand} one long per candidate
- * ({@code priority << 40 | proto << 32 | portLo << 16 | portHi}). A cell with more than
+ * port range. Layout is primitive arrays only: {@code slots} is the hash table proper, one long
+ * per slot holding a 32-bit fingerprint of the key and the cell number, at most half full;
+ * {@code cells} has 5 longs per cell (4 key words, the candidates' start and count);
+ * {@code cand} one long per candidate ({@code priority << 40 | proto << 32 | portLo << 16 |
+ * portHi}). A probe that misses, the common case in most tuples, reads only the compact slot
+ * array (8 bytes a slot), which stays in cache far longer than the keys would. A cell with more than
  * {@link PortIndexedCell#THRESHOLD} candidates is replaced by a {@link PortIndexedCell}, so a cell
  * costs at most a short scan or two binary searches.
  */
 final class TupleTable {
     static final int NONE = Integer.MAX_VALUE;
-    private static final int STRIDE = 5;
+    static final int STRIDE = 5;
 
     final int srcLength;
     final int dstLength;
@@ -22,14 +25,15 @@ final class TupleTable {
     final long dstMaskLo;
     /** The lowest priority of any candidate here: the pruning bound. */
     final int minPriority;
-    private final long[] table;
+    private final long[] slots;
+    private final long[] cells;
     private final int slotMask;
     private final long[] cand;
     /** Indexed cells; a cell word with {@link #INDEXED} set holds an index into this array. */
     private final PortIndexedCell[] indexed;
     static final long INDEXED = 1L << 31;
 
-    TupleTable(int srcLength, int dstLength, long[] table, int slotMask, long[] cand, int minPriority,
+    TupleTable(int srcLength, int dstLength, long[] slots, long[] cells, long[] cand, int minPriority,
                PortIndexedCell[] indexed) {
         this.srcLength = srcLength;
         this.dstLength = dstLength;
@@ -37,8 +41,9 @@ final class TupleTable {
         this.srcMaskLo = Prefixes.maskLo(srcLength);
         this.dstMaskHi = Prefixes.maskHi(dstLength);
         this.dstMaskLo = Prefixes.maskLo(dstLength);
-        this.table = table;
-        this.slotMask = slotMask;
+        this.slots = slots;
+        this.cells = cells;
+        this.slotMask = slots.length - 1;
         this.cand = cand;
         this.minPriority = minPriority;
         this.indexed = indexed;
@@ -80,19 +85,25 @@ final class TupleTable {
         long b = sLo & srcMaskLo;
         long c = dHi & dstMaskHi;
         long d = dLo & dstMaskLo;
-        int i = (int) hash(a, b, c, d) & slotMask;
-        long[] t = table;
+        long h = hash(a, b, c, d);
+        int fp = (int) (h >>> 32);
+        int i = (int) h & slotMask;
+        long[] sl = slots;
         while (true) {
-            int base = i * STRIDE;
-            long cell = t[base + 4];
-            if (cell == 0) {
+            long slot = sl[i];
+            if (slot == 0) {
                 return NONE;
             }
-            if (t[base + 1] == b && t[base + 3] == d && t[base] == a && t[base + 2] == c) {
-                if ((cell & INDEXED) != 0) {
-                    return indexed[(int) (cell >>> 32)].lookup(proto, port, app, apps);
+            if ((int) (slot >>> 32) == fp) {
+                int base = ((int) slot - 1) * STRIDE;
+                long[] cl = cells;
+                if (cl[base + 1] == b && cl[base + 3] == d && cl[base] == a && cl[base + 2] == c) {
+                    long cell = cl[base + 4];
+                    if ((cell & INDEXED) != 0) {
+                        return indexed[(int) (cell >>> 32)].lookup(proto, port, app);
+                    }
+                    return scan((int) (cell >>> 32), (int) cell, proto, port, app, apps);
                 }
-                return scan((int) (cell >>> 32), (int) cell, proto, port, app, apps);
             }
             i = (i + 1) & slotMask;
         }
@@ -123,13 +134,7 @@ final class TupleTable {
     }
 
     int cells() {
-        int n = 0;
-        for (int i = 4; i < table.length; i += STRIDE) {
-            if (table[i] != 0) {
-                n++;
-            }
-        }
-        return n;
+        return cells.length / STRIDE;
     }
 
     int candidates() {
@@ -137,6 +142,6 @@ final class TupleTable {
     }
 
     long memoryBytes() {
-        return (long) (table.length + cand.length) * Long.BYTES;
+        return (long) (slots.length + cells.length + cand.length) * Long.BYTES;
     }
 }
