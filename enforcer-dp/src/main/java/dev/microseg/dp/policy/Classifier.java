@@ -16,22 +16,28 @@ import java.util.List;
  * the answer is {@link Decision.Kind#NEEDS_APPLICATION}. No match: the default action.
  *
  * <p><b>Structure: tuple space search with priority pruning</b> (Srinivasan, Suri, Varghese,
- * "Packet Classification using Tuple Space Search", SIGCOMM 1999). Each rule's address ranges
- * are split into prefixes; every (source prefix, destination prefix) pair is stored in the hash
- * table of its (source length, destination length) tuple under the masked addresses
- * ({@link TupleTable}). A cell holds the rules sharing that address pair, sorted by priority,
- * each with its protocol and port range. A lookup probes the tuples in order of their best
- * priority and stops as soon as the next tuple's best cannot beat the match found (pruning, as in
- * Open vSwitch's classifier). Each probe masks, hashes and compares four longs, then scans the
- * cell until the first L3/L4 (and app) match.
+ * "Packet Classification using Tuple Space Search", SIGCOMM 1999), made flat by controlled
+ * prefix expansion. Compile: each rule's address ranges are split into prefixes ({@link Prefixes});
+ * {@link ExpansionLevels} picks, per dimension, at most {@value ExpansionLevels#MAX_LEVELS}
+ * prefix lengths minimising the expanded entries, and every prefix is expanded to the next chosen
+ * length; each (source prefix, destination prefix) pair is stored in the hash table of its length
+ * pair under the masked addresses ({@link TupleTable}). A cell holds the rules sharing that exact
+ * address pair, sorted by priority, each with its protocol and port range; cells of more than
+ * {@value PortIndexedCell#THRESHOLD} rules are indexed by protocol and port (and application)
+ * instead ({@link PortIndexedCell}). Lookup: probe the tuples in order of their best priority,
+ * stopping as soon as the next tuple's best cannot beat the match found (priority pruning, as in
+ * Open vSwitch's classifier); a probe masks and hashes four longs and reads one 8-byte slot
+ * (a fingerprint filters the keys), a hit then scans its cell or searches its index.
  *
- * <p><b>Cost.</b> Lookup is O(T + C): T tuples probed, C candidates scanned in the hit cells.
- * T is the number of distinct prefix-length pairs, not of rules: realistic policies (/32 peers,
- * a few CIDR sizes, "any") have a handful, whatever their size. <b>Worst case</b>: T ≤ 129 × 129
- * per direction, when rules use every combination of prefix lengths (e.g. arbitrary ranges), and
- * C up to the number of rules sharing one exact address pair with different ports. Memory is one
- * table entry per prefix pair: one per rule for prefix-aligned ranges, up to 254 × 254 for a rule
- * with two arbitrary ranges ({@link Prefixes}). Compile time is linear in the entries.
+ * <p><b>Cost.</b> Lookup is O(T × (1 + C)): T tuples, C the cell cost (at most
+ * {@value PortIndexedCell#THRESHOLD} candidates scanned, or two binary searches). With expansion
+ * T ≤ {@value ExpansionLevels#MAX_LEVELS}² per direction, in practice
+ * {@value ExpansionLevels#MAX_LEVELS}, whatever the number of rules; what grows with the rules is
+ * only the size of the tables, i.e. cache misses. <b>Worst case</b>: a rule whose expansion would
+ * exceed {@link TupleSpaceBuilder#EXPANSION_BUDGET} entries (arbitrary, non-prefix ranges) keeps
+ * its own prefix lengths, so a policy made of many such rules falls back to T ≤ 129 × 129 and up
+ * to 254 × 254 entries per rule ({@link Prefixes}). Compile time is linear in the entries plus a
+ * sort; memory is one cell (40 bytes) and two slots (16 bytes) per entry.
  *
  * <p>Instances are immutable and safe to share; {@link PolicyTable} publishes new ones with a
  * volatile write, so recompiling never stalls lookups.
