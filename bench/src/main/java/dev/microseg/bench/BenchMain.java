@@ -18,7 +18,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs the data-plane benchmarks with short settings (2 noisy cores: one fork, 2 warm-up and 3
+ * Runs the data-plane benchmarks with short settings (2 noisy cores: one fork, 2 warm-up and 5
  * measured iterations of 1 s) and prints each result beside its baseline from the same run, as a
  * ratio, plus measured memory per session. Arguments: regular expressions of benchmarks to run
  * (default: all of {@code dev.microseg.bench}).
@@ -28,11 +28,12 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) throws RunnerException {
+        String loadBefore = loadAverage();
         ChainedOptionsBuilder o = new OptionsBuilder()
             .forks(1)
             .warmupIterations(2)
             .warmupTime(TimeValue.seconds(1))
-            .measurementIterations(3)
+            .measurementIterations(5)
             .measurementTime(TimeValue.seconds(1))
             .jvmArgsAppend("-Xmx6g", "-XX:+UseParallelGC");
         if (args.length == 0) {
@@ -57,6 +58,8 @@ public final class BenchMain {
         }
         System.out.println();
         System.out.println("== ratios against the baseline of the same run (higher = faster than baseline) ==");
+        System.out.println("load average (1/5/15 min) at start: " + loadBefore + ", at end: " + loadAverage()
+            + " on " + Runtime.getRuntime().availableProcessors() + " CPUs");
         for (String n : new String[] {"10", "1000", "100000"}) {
             ratio(scores, "ClassifierBench.linearScan@" + n, "ClassifierBench.tupleSpace@" + n, "classifier " + n + " rules", "ns/lookup");
         }
@@ -107,6 +110,15 @@ public final class BenchMain {
         // Single-shot scores are per invocation in ms; both sides share the unit, so the ratio holds.
         System.out.printf("%-34s ours %10.1f ± %-8.1f baseline %12.1f ± %-10.1f %s  ratio %.2fx%n", label, m[0], m[1], b[0], b[1],
             unit, b[0] / m[0]);
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     private static long usedAfterGc() {

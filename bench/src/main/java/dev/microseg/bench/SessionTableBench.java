@@ -45,8 +45,6 @@ public class SessionTableBench {
     private final SessionView view = new SessionView();
     private SessionTable table;
     private ConcurrentHashMap<SessionBaseline.FlowKey, SessionBaseline.Session> map;
-    private SessionTable freshTable;
-    private ConcurrentHashMap<SessionBaseline.FlowKey, SessionBaseline.Session> freshMap;
     private int next;
     private long now;
 
@@ -60,12 +58,21 @@ public class SessionTableBench {
         }
     }
 
-    @Setup(Level.Invocation)
-    public void fresh() {
-        freshTable = null;
-        freshMap = null;
-        freshTable = new SessionTable(SESSIONS);
-        freshMap = new ConcurrentHashMap<>(SESSIONS * 2);
+    /** Empty structures for the insert benchmarks, new for every invocation (and only for those). */
+    @State(Scope.Thread)
+    public static class Empty {
+        SessionTable table;
+        ConcurrentHashMap<SessionBaseline.FlowKey, SessionBaseline.Session> map;
+        final SessionKey key = new SessionKey();
+        final SessionView view = new SessionView();
+
+        @Setup(Level.Invocation)
+        public void fresh() {
+            table = null;
+            map = null;
+            table = new SessionTable(SESSIONS);
+            map = new ConcurrentHashMap<>(SESSIONS * 2);
+        }
     }
 
     static SessionBaseline.Session mapTrack(ConcurrentHashMap<SessionBaseline.FlowKey, SessionBaseline.Session> m, int i,
@@ -106,21 +113,21 @@ public class SessionTableBench {
     @Benchmark
     @BenchmarkMode(Mode.SingleShotTime)
     @OperationsPerInvocation(SESSIONS)
-    public int tableInsert() {
-        SessionKey k = key;
+    public int tableInsert(Empty e) {
+        SessionKey k = e.key;
         for (int i = 0; i < SESSIONS; i++) {
-            freshTable.track(k.set(IpProtocols.TCP, 0, src(i), sport(i), 0, dst(i), 443, false), 0x02, 60, 0, view);
+            e.table.track(k.set(IpProtocols.TCP, 0, src(i), sport(i), 0, dst(i), 443, false), 0x02, 60, 0, e.view);
         }
-        return freshTable.size();
+        return e.table.size();
     }
 
     @Benchmark
     @BenchmarkMode(Mode.SingleShotTime)
     @OperationsPerInvocation(SESSIONS)
-    public int mapInsert() {
+    public int mapInsert(Empty e) {
         for (int i = 0; i < SESSIONS; i++) {
-            mapTrack(freshMap, i, true, 0);
+            mapTrack(e.map, i, true, 0);
         }
-        return freshMap.size();
+        return e.map.size();
     }
 }
