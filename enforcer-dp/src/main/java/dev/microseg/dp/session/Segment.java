@@ -22,6 +22,12 @@ final class Segment {
 
     final ReentrantLock lock = new ReentrantLock();
     final long[] d;
+    /**
+     * One int per slot: 0 when empty, else the low 32 bits of the key's hash with bit 0 set. The
+     * home slot is derived from it and a probe compares it before touching the 104-byte slot, so
+     * a probe reads 4 bytes per slot (16 slots a cache line) instead of two cache lines.
+     */
+    final int[] tags;
     final int slots;
     final int limit;
     int count;
@@ -39,26 +45,32 @@ final class Segment {
         this.limit = limit;
         this.slots = slots;
         this.d = new long[Math.multiplyExact(slots, STRIDE)];
+        this.tags = new int[slots];
         this.timeouts = timeouts;
         this.listener = listener;
     }
 
-    private int home(long h) {
-        return (int) (((h & 0xffff_ffffL) * slots) >>> 32);
+    static int tag(long h) {
+        return (int) h | 1;
+    }
+
+    private int home(int tag) {
+        return (int) (((tag & 0xffff_ffffL) * slots) >>> 32);
     }
 
     /** Slot index of the key, or {@code -(empty slot + 1)} where it would go. Lock held. */
     int find(SessionKey k, long h) {
-        int i = home(h);
+        int tag = tag(h);
+        int i = home(tag);
         long mk = k.metaKey;
         while (true) {
-            int b = i * STRIDE;
-            long m = d[b + META];
-            if ((m & OCCUPIED) == 0) {
+            int t = tags[i];
+            if (t == 0) {
                 return -(i + 1);
             }
-            if ((m & KEY_MASK) == mk && d[b + ALO] == k.aLo && d[b + BLO] == k.bLo && d[b + AHI] == k.aHi
-                && d[b + BHI] == k.bHi) {
+            int b = i * STRIDE;
+            if (t == tag && (d[b + META] & KEY_MASK) == mk && d[b + ALO] == k.aLo && d[b + BLO] == k.bLo
+                && d[b + AHI] == k.aHi && d[b + BHI] == k.bHi) {
                 return i;
             }
             if (++i == slots) {
@@ -129,6 +141,7 @@ final class Segment {
             i = find(k, h);
         }
         count++;
+        tags[-(i + 1)] = tag(h);
         return create(-(i + 1) * STRIDE, k, tcpFlags, bytes, now, out, created);
     }
 
@@ -170,12 +183,12 @@ final class Segment {
 
     /** Frees one slot: the first expired session in the window, else the least recently seen. */
     private void makeRoom(long h, long now) {
-        int i = home(h);
+        int i = home(tag(h));
         int victim = -1;
         long oldest = Long.MAX_VALUE;
         for (int n = 0; n < slots && (n < EVICTION_WINDOW || victim < 0); n++, i = i + 1 == slots ? 0 : i + 1) {
             int b = i * STRIDE;
-            if ((d[b + META] & OCCUPIED) == 0) {
+            if (tags[i] == 0) {
                 continue;
             }
             if (expired(b, now)) {
@@ -207,17 +220,19 @@ final class Segment {
         while (true) {
             j = j + 1 == slots ? 0 : j + 1;
             int bj = j * STRIDE;
-            if ((d[bj + META] & OCCUPIED) == 0) {
+            if (tags[j] == 0) {
                 break;
             }
-            int k = home(SessionKey.hash(d[bj + AHI], d[bj + ALO], d[bj + BHI], d[bj + BLO], d[bj + META] & KEY_MASK));
+            int k = home(tags[j]);
             boolean stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
             if (!stays) {
                 System.arraycopy(d, bj, d, i * STRIDE, STRIDE);
+                tags[i] = tags[j];
                 i = j;
             }
         }
         d[i * STRIDE + META] = 0;
+        tags[i] = 0;
     }
 
     /** Removes every expired session; returns how many. Lock held. */
@@ -225,7 +240,7 @@ final class Segment {
         int removed = 0;
         for (int i = 0; i < slots; i++) {
             int b = i * STRIDE;
-            while ((d[b + META] & OCCUPIED) != 0 && expired(b, now)) {
+            while (tags[i] != 0 && expired(b, now)) {
                 expirations++;
                 delete(i, RemovalCause.EXPIRED);
                 removed++;
@@ -239,7 +254,7 @@ final class Segment {
         int visited = 0;
         for (int i = 0; i < slots; i++) {
             int b = i * STRIDE;
-            if ((d[b + META] & OCCUPIED) != 0 && !expired(b, now)) {
+            if (tags[i] != 0 && !expired(b, now)) {
                 view.fill(d, b);
                 view.fromInitiator = true;
                 visitor.visit(view);

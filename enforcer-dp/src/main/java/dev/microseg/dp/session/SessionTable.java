@@ -8,7 +8,8 @@ import java.util.function.ToIntFunction;
  * may be handled by different threads).
  *
  * <p><b>Layout.</b> Open addressing over primitive {@code long[]} arrays, {@value Slots#STRIDE}
- * longs (104 bytes) per slot (see {@link Slots}), at most {@value #MAX_LOAD_PERCENT}% full, split
+ * longs (104 bytes) per slot (see {@link Slots}) plus a 4-byte hash tag per slot that probes
+ * compare first, at most {@value #MAX_LOAD_PERCENT}% full, split
  * into power-of-two many {@link Segment segments}, each with its own lock. A session is found by
  * the same key from either direction ({@link SessionKey} orders the endpoints canonically) and
  * remembers which side initiated. Memory is fixed at construction: {@link #memoryBytes()}.
@@ -236,11 +237,11 @@ public final class SessionTable {
         return segments.length;
     }
 
-    /** Bytes of the slot arrays: the table's whole memory apart from a few objects per segment. */
+    /** Bytes of the slot and tag arrays: the table's whole memory apart from a few objects per segment. */
     public long memoryBytes() {
         long n = 0;
         for (Segment s : segments) {
-            n += (long) s.d.length * Long.BYTES;
+            n += (long) s.d.length * Long.BYTES + (long) s.tags.length * Integer.BYTES;
         }
         return n;
     }
