@@ -15,5 +15,5 @@ find_jdk
 step "building bench (JDK: $JAVA_HOME)"
 "$MICROSEG_HOME/mvnw" -B -q -pl bench -am package -DskipTests
 step "running benchmarks: ${*:-all}"
-exec "$JAVA_HOME/bin/java" -Xmx6g -XX:+UseParallelGC -cp "bench/target/bench.jar:bench/target/lib/*" \
+exec "$JAVA_HOME/bin/java" -Xmx6g -XX:+UseParallelGC -XX:+UseTransparentHugePages -cp "bench/target/bench.jar:bench/target/lib/*" \
   dev.microseg.bench.BenchMain "$@"

@@ -35,7 +35,7 @@ public final class BenchMain {
             .warmupTime(TimeValue.seconds(1))
             .measurementIterations(5)
             .measurementTime(TimeValue.seconds(1))
-            .jvmArgsAppend("-Xmx6g", "-XX:+UseParallelGC");
+            .jvmArgsAppend("-Xmx6g", "-XX:+UseParallelGC", "-XX:+UseTransparentHugePages");
         if (args.length == 0) {
             o.include("dev\\.microseg\\.bench\\..*");
         }

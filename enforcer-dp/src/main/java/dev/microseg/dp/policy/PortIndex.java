@@ -6,8 +6,9 @@ import java.util.TreeSet;
 /**
  * Best priority by (protocol, port) over a set of candidates, by elementary intervals: for each
  * protocol the candidates name, plus "any other protocol", the port space is cut at every range
- * boundary and each interval holds the lowest priority covering it. A lookup is two binary
- * searches; memory is O(candidates) per protocol named.
+ * boundary and each interval holds the lowest priority covering it. A lookup is a scan of the
+ * protocols named (a handful: TCP, UDP, ICMP, ...) and a binary search; memory is O(candidates)
+ * per protocol named.
  */
 final class PortIndex {
     private final int[] protos;
@@ -78,9 +79,9 @@ final class PortIndex {
     }
 
     int lookup(int proto, int port) {
-        int k = Arrays.binarySearch(protos, proto);
-        if (k < 0) {
-            k = protos.length;
+        int k = 0;
+        while (k < protos.length && protos[k] != proto) {
+            k++;
         }
         int i = Arrays.binarySearch(bounds[k], port);
         return best[k][i < 0 ? -i - 2 : i];

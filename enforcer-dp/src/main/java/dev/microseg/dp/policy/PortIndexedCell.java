@@ -1,14 +1,18 @@
 package dev.microseg.dp.policy;
 
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.TreeMap;
+import java.util.List;
+import java.util.TreeSet;
 
 /**
  * A cell with many candidates (rules sharing one exact address pair, differing in protocol,
- * ports and apps), indexed so a lookup never scans them: one {@link PortIndex} over the
- * candidates without apps, one over those with apps taken on L3/L4 alone (for an application
- * not yet known), and one per application id over the candidates listing it. A lookup is the
- * minimum of two indexes, O(log n); memory is O(candidates × apps per rule).
+ * ports and apps), indexed so a lookup never scans them: one {@link PortIndex} per application
+ * case, each over the candidates that can match in that case: those without apps plus, for an
+ * application not yet known, every candidate with apps (they match on L3/L4 alone), and for a
+ * known application, the candidates listing it. A lookup is one binary search for the
+ * application and one {@link PortIndex} lookup; memory is O(candidates) per application named in
+ * the cell.
  */
 final class PortIndexedCell {
     /**
@@ -20,54 +24,46 @@ final class PortIndexedCell {
     static final int THRESHOLD = 24;
 
     private final PortIndex plain;
-    private final PortIndex anyApp;
+    private final PortIndex unknownApp;
     private final int[] appIds;
     private final PortIndex[] byApp;
 
     PortIndexedCell(long[] cand, int length, int[][] apps) {
-        long[] plainCands = new long[length];
-        long[] appCands = new long[length];
-        int np = 0;
-        int na = 0;
-        TreeMap<Integer, long[]> perApp = new TreeMap<>();
-        TreeMap<Integer, Integer> perAppSize = new TreeMap<>();
+        TreeSet<Integer> named = new TreeSet<>();
         for (int j = 0; j < length; j++) {
             int[] a = apps[TupleTable.priority(cand[j])];
-            if (a == null) {
-                plainCands[np++] = cand[j];
-                continue;
-            }
-            appCands[na++] = cand[j];
-            for (int app : a) {
-                long[] list = perApp.computeIfAbsent(app, x -> new long[length]);
-                int size = perAppSize.getOrDefault(app, 0);
-                if (size == 0 || list[size - 1] != cand[j]) {
-                    list[size++] = cand[j];
-                    perAppSize.put(app, size);
+            if (a != null) {
+                for (int app : a) {
+                    named.add(app);
                 }
             }
         }
-        plain = new PortIndex(plainCands, np);
-        anyApp = na == 0 ? null : new PortIndex(appCands, na);
-        appIds = perApp.keySet().stream().mapToInt(Integer::intValue).toArray();
+        plain = index(cand, length, apps, Integer.MIN_VALUE);
+        unknownApp = named.isEmpty() ? plain : index(cand, length, apps, Classifier.APP_UNKNOWN);
+        appIds = named.stream().mapToInt(Integer::intValue).toArray();
         byApp = new PortIndex[appIds.length];
         for (int k = 0; k < appIds.length; k++) {
-            byApp[k] = new PortIndex(perApp.get(appIds[k]), perAppSize.get(appIds[k]));
+            byApp[k] = index(cand, length, apps, appIds[k]);
         }
     }
 
+    /** The index over candidates that can match for {@code app} (MIN_VALUE: apps never match). */
+    private static PortIndex index(long[] cand, int length, int[][] apps, int app) {
+        List<Long> chosen = new ArrayList<>();
+        for (int j = 0; j < length; j++) {
+            int[] a = apps[TupleTable.priority(cand[j])];
+            if (a == null || app == Classifier.APP_UNKNOWN || (app != Integer.MIN_VALUE && TupleTable.contains(a, app))) {
+                chosen.add(cand[j]);
+            }
+        }
+        return new PortIndex(chosen.stream().mapToLong(Long::longValue).toArray(), chosen.size());
+    }
+
     int lookup(int proto, int port, int app) {
-        int result = plain.lookup(proto, port);
-        if (anyApp == null) {
-            return result;
-        }
-        int withApp;
         if (app == Classifier.APP_UNKNOWN) {
-            withApp = anyApp.lookup(proto, port);
-        } else {
-            int k = Arrays.binarySearch(appIds, app);
-            withApp = k < 0 ? TupleTable.NONE : byApp[k].lookup(proto, port);
+            return unknownApp.lookup(proto, port);
         }
-        return Math.min(result, withApp);
+        int k = Arrays.binarySearch(appIds, app);
+        return (k < 0 ? plain : byApp[k]).lookup(proto, port);
     }
 }

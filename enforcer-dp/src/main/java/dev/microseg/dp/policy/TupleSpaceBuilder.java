@@ -137,42 +137,43 @@ final class TupleSpaceBuilder {
     private static TupleTable buildTuple(int srcLength, int dstLength, Map<Key, Cell> cellMap, int[][] apps) {
         List<PortIndexedCell> indexed = new ArrayList<>();
         int n = cellMap.size();
-        int slotCount = Integer.highestOneBit(Math.max(2, n * 2 - 1)) << 1;
-        long[] slots = new long[slotCount];
-        long[] cells = new long[n * TupleTable.STRIDE];
+        int slotCount = Integer.highestOneBit(Math.max(2, n + n / 2) * 2 - 1);
+        long[] table = new long[slotCount * TupleTable.STRIDE];
+        long[] bloom = new long[Integer.highestOneBit(Math.max(1, (int) ((long) n * TupleTable.BLOOM_BITS_PER_CELL / 64)) * 2 - 1)];
         int total = 0;
         for (Cell c : cellMap.values()) {
-            total += c.size > PortIndexedCell.THRESHOLD ? 0 : c.size;
+            total += c.size > PortIndexedCell.THRESHOLD || c.size == 1 ? 0 : c.size;
         }
         long[] cand = new long[total];
         int next = 0;
-        int cellNo = 0;
         int minPriority = TupleTable.NONE;
         for (Map.Entry<Key, Cell> e : cellMap.entrySet()) {
             Key k = e.getKey();
             Cell c = e.getValue();
             minPriority = Math.min(minPriority, TupleTable.priority(c.cand[0]));
-            int base = cellNo * TupleTable.STRIDE;
-            cells[base] = k.a;
-            cells[base + 1] = k.b;
-            cells[base + 2] = k.c;
-            cells[base + 3] = k.d;
-            if (c.size > PortIndexedCell.THRESHOLD) {
-                indexed.add(new PortIndexedCell(c.cand, c.size, apps));
-                cells[base + 4] = (long) (indexed.size() - 1) << 32 | TupleTable.INDEXED | c.size;
-            } else {
-                System.arraycopy(c.cand, 0, cand, next, c.size);
-                cells[base + 4] = (long) next << 32 | c.size;
-                next += c.size;
-            }
             long h = TupleTable.hash(k.a, k.b, k.c, k.d);
+            bloom[TupleTable.bloomWord(h, bloom.length - 1)] |= TupleTable.bloomBits(h);
             int i = (int) h & (slotCount - 1);
-            while (slots[i] != 0) {
+            while (table[i * TupleTable.STRIDE + 4] != 0) {
                 i = (i + 1) & (slotCount - 1);
             }
-            slots[i] = (h >>> 32) << 32 | (cellNo + 1);
-            cellNo++;
+            int base = i * TupleTable.STRIDE;
+            table[base] = k.a;
+            table[base + 1] = k.b;
+            table[base + 2] = k.c;
+            table[base + 3] = k.d;
+            table[base + 5] = c.cand[0];
+            if (c.size == 1) {
+                table[base + 4] = 1;
+            } else if (c.size > PortIndexedCell.THRESHOLD) {
+                indexed.add(new PortIndexedCell(c.cand, c.size, apps));
+                table[base + 4] = (long) (indexed.size() - 1) << 32 | TupleTable.INDEXED | c.size;
+            } else {
+                System.arraycopy(c.cand, 0, cand, next, c.size);
+                table[base + 4] = (long) next << 32 | c.size;
+                next += c.size;
+            }
         }
-        return new TupleTable(srcLength, dstLength, slots, cells, cand, minPriority, indexed.toArray(PortIndexedCell[]::new));
+        return new TupleTable(srcLength, dstLength, bloom, table, cand, minPriority, indexed.toArray(PortIndexedCell[]::new));
     }
 }
