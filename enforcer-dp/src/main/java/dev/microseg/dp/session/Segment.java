@@ -13,10 +13,11 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Segment {
     /**
-     * Slots scanned from a new key's home slot for a victim when the segment is full. 32 slots of
-     * 104 bytes are 52 cache lines read sequentially; wide enough that an expired or old session
-     * is nearly always among them (the policy of "evict the oldest within a probe window" that
-     * e.g. Cilium's LRU maps approximate per CPU).
+     * Slots scanned from a new key's home slot for a victim when the segment is full: the first
+     * expired session there is removed, else the least recently seen. 32 slots of 104 bytes are
+     * 52 cache lines read sequentially, a bounded cost per insert, and a sample wide enough that
+     * the victim is among the oldest few percent of the segment (an approximate LRU, as sampled
+     * eviction in Redis's {@code maxmemory-policy allkeys-lru} is).
      */
     static final int EVICTION_WINDOW = 32;
 
