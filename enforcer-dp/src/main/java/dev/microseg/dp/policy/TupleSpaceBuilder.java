@@ -137,8 +137,13 @@ final class TupleSpaceBuilder {
     private static TupleTable buildTuple(int srcLength, int dstLength, Map<Key, Cell> cellMap, int[][] apps) {
         List<PortIndexedCell> indexed = new ArrayList<>();
         int n = cellMap.size();
-        int slotCount = Integer.highestOneBit(Math.max(2, n + n / 2) * 2 - 1);
-        long[] table = new long[slotCount * TupleTable.STRIDE];
+        boolean compact = true;
+        for (Key k : cellMap.keySet()) {
+            compact &= k.a == 0 && k.c == 0;
+        }
+        int stride = compact ? TupleTable.COMPACT_STRIDE : TupleTable.FULL_STRIDE;
+        int slotCount = (int) Math.max(2, Math.ceil(n / TupleTable.MAX_LOAD));
+        long[] table = new long[Math.multiplyExact(slotCount, stride)];
         long[] bloom = new long[Integer.highestOneBit(Math.max(1, (int) ((long) n * TupleTable.BLOOM_BITS_PER_CELL / 64)) * 2 - 1)];
         int total = 0;
         for (Cell c : cellMap.values()) {
@@ -153,27 +158,36 @@ final class TupleSpaceBuilder {
             minPriority = Math.min(minPriority, TupleTable.priority(c.cand[0]));
             long h = TupleTable.hash(k.a, k.b, k.c, k.d);
             bloom[TupleTable.bloomWord(h, bloom.length - 1)] |= TupleTable.bloomBits(h);
-            int i = (int) h & (slotCount - 1);
-            while (table[i * TupleTable.STRIDE + 4] != 0) {
-                i = (i + 1) & (slotCount - 1);
+            int i = TupleTable.home(h, slotCount);
+            while (table[i * stride + stride - 2] != 0) {
+                if (++i == slotCount) {
+                    i = 0;
+                }
             }
-            int base = i * TupleTable.STRIDE;
-            table[base] = k.a;
-            table[base + 1] = k.b;
-            table[base + 2] = k.c;
-            table[base + 3] = k.d;
-            table[base + 5] = c.cand[0];
+            int base = i * stride;
+            if (compact) {
+                table[base] = k.b;
+                table[base + 1] = k.d;
+            } else {
+                table[base] = k.a;
+                table[base + 1] = k.b;
+                table[base + 2] = k.c;
+                table[base + 3] = k.d;
+            }
+            int info = base + stride - 2;
+            table[info + 1] = c.cand[0];
             if (c.size == 1) {
-                table[base + 4] = 1;
+                table[info] = 1;
             } else if (c.size > PortIndexedCell.THRESHOLD) {
                 indexed.add(new PortIndexedCell(c.cand, c.size, apps));
-                table[base + 4] = (long) (indexed.size() - 1) << 32 | TupleTable.INDEXED | c.size;
+                table[info] = (long) (indexed.size() - 1) << 32 | TupleTable.INDEXED | c.size;
             } else {
                 System.arraycopy(c.cand, 0, cand, next, c.size);
-                table[base + 4] = (long) next << 32 | c.size;
+                table[info] = (long) next << 32 | c.size;
                 next += c.size;
             }
         }
-        return new TupleTable(srcLength, dstLength, bloom, table, cand, minPriority, indexed.toArray(PortIndexedCell[]::new));
+        return new TupleTable(srcLength, dstLength, bloom, table, compact, cand, minPriority,
+            indexed.toArray(PortIndexedCell[]::new));
     }
 }

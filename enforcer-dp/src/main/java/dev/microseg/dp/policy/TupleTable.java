@@ -5,17 +5,25 @@ package dev.microseg.dp.policy;
  * pair, in an open-addressing hash table keyed by the masked addresses. Each key leads to a
  * cell, the candidates sharing that address pair sorted by priority, each with its protocol and
  * port range. Layout is primitive arrays only: a register-blocked Bloom filter ({@code bloom})
- * that rejects most keys not present from one long; the open-addressing table ({@code table}),
- * 6 longs per slot (4 key words, the cell's candidate start and count, and its first candidate,
- * so a cell of one, the usual case, needs no further load), at most two thirds full; and
- * {@code cand}, one long per candidate of larger cells ({@code priority << 40 | proto << 32 |
- * portLo << 16 | portHi}). A cell with more than {@link PortIndexedCell#THRESHOLD} candidates is
- * replaced by a {@link PortIndexedCell}, so a cell costs at most a short scan or two binary
- * searches.
+ * that rejects most keys not present from one long; the open-addressing table ({@code table}) at
+ * most {@link #MAX_LOAD} full, whose slot holds the key, the cell's candidate start and count,
+ * and its first candidate, so a cell of one, the usual case, needs no further load (6 longs, or 4
+ * when every key is IPv4-mapped and the high words can be left out); and {@code cand}, one long
+ * per candidate of larger cells ({@code priority << 40 | proto << 32 | portLo << 16 | portHi}).
+ * A cell with more than {@link PortIndexedCell#THRESHOLD} candidates is replaced by a
+ * {@link PortIndexedCell}, so a cell costs at most a short scan or two binary searches.
  */
 final class TupleTable {
     static final int NONE = Integer.MAX_VALUE;
-    static final int STRIDE = 6;
+    /** Longs per slot: 4 key words, cell info, first candidate. */
+    static final int FULL_STRIDE = 6;
+    /**
+     * Longs per slot when every key's high words are zero (all IPv4-mapped, the usual case):
+     * 2 key words, cell info, first candidate. 32 bytes, two slots per cache line.
+     */
+    static final int COMPACT_STRIDE = 4;
+    /** Slots per cell: the table is at most 70% full (linear probing: ~2.2 probes per hit). */
+    static final double MAX_LOAD = 0.7;
     /**
      * Bloom filter bits per cell. A register-blocked filter (Putze, Sanders, Singler,
      * "Cache-, Hash- and Space-Efficient Bloom Filters", 2007: all k = 3 bits in one 64-bit word)
@@ -36,13 +44,15 @@ final class TupleTable {
     private final long[] bloom;
     private final int bloomMask;
     private final long[] table;
-    private final int slotMask;
+    private final int slotCount;
+    private final boolean compact;
+    private final int stride;
     private final long[] cand;
     /** Indexed cells; a cell word with {@link #INDEXED} set holds an index into this array. */
     private final PortIndexedCell[] indexed;
     static final long INDEXED = 1L << 31;
 
-    TupleTable(int srcLength, int dstLength, long[] bloom, long[] table, long[] cand, int minPriority,
+    TupleTable(int srcLength, int dstLength, long[] bloom, long[] table, boolean compact, long[] cand, int minPriority,
                PortIndexedCell[] indexed) {
         this.srcLength = srcLength;
         this.dstLength = dstLength;
@@ -53,7 +63,9 @@ final class TupleTable {
         this.bloom = bloom;
         this.bloomMask = bloom.length - 1;
         this.table = table;
-        this.slotMask = table.length / STRIDE - 1;
+        this.compact = compact;
+        this.stride = compact ? COMPACT_STRIDE : FULL_STRIDE;
+        this.slotCount = table.length / stride;
         this.cand = cand;
         this.minPriority = minPriority;
         this.indexed = indexed;
@@ -92,6 +104,11 @@ final class TupleTable {
         return 1L << (g >>> 34) | 1L << (g >>> 28) | 1L << (g >>> 22);
     }
 
+    /** Home slot: Lemire's multiply-shift range reduction of the hash's high half. */
+    static int home(long h, int slotCount) {
+        return (int) (((h >>> 32) * slotCount) >>> 32);
+    }
+
     static long candidate(int priority, int proto, int portLo, int portHi) {
         return (long) priority << 40 | (long) proto << 32 | (long) portLo << 16 | portHi;
     }
@@ -105,29 +122,36 @@ final class TupleTable {
         long b = sLo & srcMaskLo;
         long c = dHi & dstMaskHi;
         long d = dLo & dstMaskLo;
+        if (compact && (a | c) != 0) {
+            return NONE;
+        }
         long h = hash(a, b, c, d);
         long bits = bloomBits(h);
         if ((bloom[bloomWord(h, bloomMask)] & bits) != bits) {
             return NONE;
         }
-        int i = (int) h & slotMask;
+        int i = home(h, slotCount);
         long[] t = table;
+        int w = stride;
         while (true) {
-            int base = i * STRIDE;
-            long cell = t[base + 4];
+            int base = i * w;
+            long cell = t[base + w - 2];
             if (cell == 0) {
                 return NONE;
             }
-            if (t[base + 1] == b && t[base + 3] == d && t[base] == a && t[base + 2] == c) {
+            if (compact ? t[base] == b && t[base + 1] == d
+                : t[base + 1] == b && t[base + 3] == d && t[base] == a && t[base + 2] == c) {
                 if ((cell & INDEXED) != 0) {
                     return indexed[(int) (cell >>> 32)].lookup(proto, port, app);
                 }
                 if ((int) cell == 1) {
-                    return match(t[base + 5], proto, port, app, apps);
+                    return match(t[base + w - 1], proto, port, app, apps);
                 }
                 return scan((int) (cell >>> 32), (int) cell, proto, port, app, apps);
             }
-            i = (i + 1) & slotMask;
+            if (++i == slotCount) {
+                i = 0;
+            }
         }
     }
 
@@ -164,7 +188,7 @@ final class TupleTable {
 
     int cells() {
         int n = 0;
-        for (int i = 4; i < table.length; i += STRIDE) {
+        for (int i = stride - 2; i < table.length; i += stride) {
             if (table[i] != 0) {
                 n++;
             }
