@@ -63,6 +63,10 @@ public final class BenchMain {
         for (String n : new String[] {"10", "1000", "100000"}) {
             ratio(scores, "ClassifierBench.linearScan@" + n, "ClassifierBench.tupleSpace@" + n, "classifier " + n + " rules", "ns/lookup");
         }
+        for (String n : new String[] {"10", "1000", "100000"}) {
+            ratio(scores, "ClassifierBench.tupleSpace@" + n, "ClassifierBench.tupleSpaceHot64@" + n,
+                "classifier " + n + " rules, 64 hot packets", "ns/lookup (baseline: 4,096 packets)");
+        }
         ratio(scores, "SessionTableBench.mapLookup", "SessionTableBench.tableLookup", "session lookup+update @1M", "ns/op");
         ratio(scores, "SessionTableBench.mapInsert", "SessionTableBench.tableInsert", "session insert 1M", "ns/insert");
         ratio(scores, "DecodeBench.readHeaderBytes", "DecodeBench.decode", "decode vs reading header bytes", "ns/packet");

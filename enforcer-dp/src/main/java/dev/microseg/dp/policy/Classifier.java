@@ -28,8 +28,8 @@ import java.util.List;
  * stopping as soon as the next tuple's best cannot beat the match found (priority pruning, as in
  * Open vSwitch's classifier); a probe masks and hashes four longs and tests one word of the
  * tuple's Bloom filter, which turns most non-matching tuples away from a small, cache-resident
- * array; only then does it read the 48-byte slot holding the key and the cell's first rule, and
- * a larger cell is scanned or searched.
+ * array; only then does it read the slot holding the key and the cell's first rule, and a
+ * larger cell is scanned or searched.
  *
  * <p><b>Cost.</b> Lookup is O(T × (1 + C)): T tuples, C the cell cost (at most
  * {@value PortIndexedCell#THRESHOLD} candidates scanned, or two binary searches). With expansion
@@ -39,8 +39,8 @@ import java.util.List;
  * exceed {@link TupleSpaceBuilder#EXPANSION_BUDGET} entries (arbitrary, non-prefix ranges) keeps
  * its own prefix lengths, so a policy made of many such rules falls back to T ≤ 129 × 129 and up
  * to 254 × 254 entries per rule ({@link Prefixes}). Compile time is linear in the entries plus a
- * sort; memory is 72 to 144 bytes per entry (a 48-byte slot at most two thirds full, 12 to 24
- * Bloom bits). Figures for 10 to 100,000 rules are in docs/benchmarks.md.
+ * sort; memory is about 40 to 72 bytes per entry (a 32- or 48-byte slot at most 70% full,
+ * 12 to 24 Bloom bits). Figures for 10 to 100,000 rules are in docs/benchmarks.md.
  *
  * <p>Instances are immutable and safe to share; {@link PolicyTable} publishes new ones with a
  * volatile write, so recompiling never stalls lookups.
