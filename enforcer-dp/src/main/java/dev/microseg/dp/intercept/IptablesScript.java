@@ -15,8 +15,9 @@ import java.util.List;
  *  2 ct mark DROP   and ctstatus CONFIRMED           -&gt; DROP     connection denied in the kernel
  *  3 packet mark ACCEPT -&gt; CONNMARK --save-mark (masked); 4 -&gt; ACCEPT   decision arriving (NF_REPEAT)
  *  5 packet mark DROP   -&gt; CONNMARK --save-mark (masked); 6 -&gt; DROP
+ *  7 packet mark REJECT and TCP -&gt; REJECT --reject-with tcp-reset; 8 packet mark REJECT -&gt; DROP
  *  (IPv6 only) neighbour discovery, ICMPv6 133-137   -&gt; RETURN   never queued
- *  7 -&gt; PREFIX-WL: for each workload address, -s ADDR and -d ADDR -&gt; PREFIX-Q -&gt; NFQUEUE
+ *  9 -&gt; PREFIX-WL: for each workload address, -s ADDR and -d ADDR -&gt; PREFIX-Q -&gt; NFQUEUE
  * </pre>
  * Rules 1-2 require CONFIRMED so the first packet of a connection always reaches the dp, even
  * when its ct mark was inherited (a RELATED connection created by a helper's expectation); after
@@ -121,6 +122,8 @@ final class IptablesScript {
         s.append(p).append("-m mark --mark ").append(m.match(m.accept())).append(" -j ACCEPT\n");
         s.append(p).append("-m mark --mark ").append(m.match(m.drop())).append(save).append('\n');
         s.append(p).append("-m mark --mark ").append(m.match(m.drop())).append(" -j DROP\n");
+        s.append(p).append("-p tcp -m mark --mark ").append(m.match(m.reject())).append(" -j REJECT --reject-with tcp-reset\n");
+        s.append(p).append("-m mark --mark ").append(m.match(m.reject())).append(" -j DROP\n");
         if (f == IpFamily.IPV6) {
             for (int type : NDP_TYPES) {
                 s.append(p).append("-p ipv6-icmp -m icmp6 --icmpv6-type ").append(type).append(" -j RETURN\n");
