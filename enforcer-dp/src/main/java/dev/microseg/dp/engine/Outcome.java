@@ -14,10 +14,10 @@ import dev.microseg.dp.session.Verdict;
  * destination endpoint (ingress) when each is a local workload. Deny beats violate beats allow:
  * one end's deny drops the connection whatever the other end allows. While no end denies and an
  * end's best rule needs the application, the connection is pending (DPI keeps inspecting). The
- * deciding end is the one with the strongest answer; on a tie the source end (egress) decides,
- * and between an end whose policy answered and one whose policy does not cover the traffic
- * ({@link Decision.Kind#UNENFORCED}, or no policy yet) the former decides. Its rule id is the one
- * reported.
+ * deciding end is the one with the strongest answer; between equally strong answers a rule beats
+ * the default action, which beats a policy that does not cover the traffic
+ * ({@link Decision.Kind#UNENFORCED}, or no policy yet); then the source end (egress) decides. Its
+ * rule id is the one reported.
  */
 final class Outcome {
     /** Endpoint value when neither end is a local workload. */
@@ -40,59 +40,67 @@ final class Outcome {
      * @param ingressEndpoint its index
      */
     Outcome combine(Decision egress, int egressEndpoint, Decision ingress, int ingressEndpoint) {
-        int se = strength(egress);
-        int si = strength(ingress);
-        if (se == DENY || si == DENY) {
-            return set(Verdict.DENIED, se == DENY, egress, egressEndpoint, ingress, ingressEndpoint);
-        }
-        if (se == PENDING || si == PENDING) {
-            return set(Verdict.PENDING_APPLICATION, se == PENDING, egress, egressEndpoint, ingress, ingressEndpoint);
-        }
-        if (se == VIOLATE || si == VIOLATE) {
-            return set(Verdict.VIOLATION, se == VIOLATE, egress, egressEndpoint, ingress, ingressEndpoint);
-        }
-        boolean fromEgress = se == ALLOW || (si != ALLOW && se != ABSENT);
-        if (se == ABSENT && si == ABSENT) {
+        int re = rank(egress);
+        int ri = rank(ingress);
+        if (re < 0 && ri < 0) {
             verdict = Verdict.ALLOWED;
             decision = null;
             endpoint = NO_ENDPOINT;
             this.ingress = false;
             return this;
         }
-        return set(Verdict.ALLOWED, fromEgress, egress, egressEndpoint, ingress, ingressEndpoint);
-    }
-
-    private Outcome set(Verdict v, boolean fromEgress, Decision egress, int egressEndpoint, Decision ingress,
-                        int ingressEndpoint) {
-        verdict = v;
+        boolean fromEgress = re >= ri;
+        int winner = (fromEgress ? re : ri) / SPECIFICITY_LEVELS;
+        verdict = switch (winner) {
+            case DENY -> Verdict.DENIED;
+            case PENDING -> Verdict.PENDING_APPLICATION;
+            case VIOLATE -> Verdict.VIOLATION;
+            default -> Verdict.ALLOWED;
+        };
         decision = fromEgress ? egress : ingress;
         endpoint = fromEgress ? egressEndpoint : ingressEndpoint;
         this.ingress = !fromEgress;
         return this;
     }
 
-    private static final int ABSENT = -1;
+    /** Strengths, weakest first: deny beats pending beats violate beats allow beats "no policy". */
     private static final int UNENFORCED = 0;
     private static final int ALLOW = 1;
     private static final int VIOLATE = 2;
     private static final int PENDING = 3;
     private static final int DENY = 4;
+    private static final int SPECIFICITY_LEVELS = 3;
 
-    private static int strength(Decision d) {
+    /**
+     * An answer's strength, and within one strength its specificity (a rule, then the default
+     * action, then nothing enforced), so the reported rule is the most specific one; -1 when the
+     * end is not a local workload.
+     */
+    private static int rank(Decision d) {
         if (d == null) {
-            return ABSENT;
+            return -1;
         }
-        if (d.kind() == Decision.Kind.UNENFORCED) {
-            return UNENFORCED;
+        int strength;
+        int specificity;
+        switch (d.kind()) {
+            case UNENFORCED -> {
+                strength = UNENFORCED;
+                specificity = 0;
+            }
+            case NEEDS_APPLICATION -> {
+                strength = PENDING;
+                specificity = 2;
+            }
+            default -> {
+                strength = switch (d.action()) {
+                    case DENY -> DENY;
+                    case VIOLATE -> VIOLATE;
+                    case ALLOW, LEARN -> ALLOW;
+                };
+                specificity = d.kind() == Decision.Kind.DEFAULT ? 1 : 2;
+            }
         }
-        if (d.kind() == Decision.Kind.NEEDS_APPLICATION) {
-            return PENDING;
-        }
-        return switch (d.action()) {
-            case DENY -> DENY;
-            case VIOLATE -> VIOLATE;
-            case ALLOW, LEARN -> ALLOW;
-        };
+        return strength * SPECIFICITY_LEVELS + specificity;
     }
 
     /** The rule to report: the deciding rule's id, 0 for the default action or no policy. */
