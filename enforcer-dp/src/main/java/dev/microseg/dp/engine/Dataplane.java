@@ -165,7 +165,7 @@ public final class Dataplane implements AutoCloseable {
     private void startQueue(int number) throws IOException {
         NfQueueConfig config = NfQueueConfig.defaults(number).withCopy(CopyMode.PACKET, options.copyRange())
                 .withFailOpen(options.failOpen());
-        PacketPipeline pipeline = engine.newPipeline();
+        dev.microseg.dp.nfq.PacketHandler pipeline = engine.newPacketHandler();
         CompletableFuture<NfQueue> opened = new CompletableFuture<>();
         Thread t = Thread.ofPlatform().name("microseg-dp-queue-" + number).start(() -> {
             NfQueue q;

@@ -123,8 +123,11 @@ public final class Engine implements ControlHandler {
         this.queueCounters = queues;
     }
 
-    /** The packet handler for one more queue thread. */
-    public PacketPipeline newPipeline() {
+    /**
+     * The packet handler for one more queue thread (one per queue: it owns reusable state and the
+     * ring to the reporter).
+     */
+    public dev.microseg.dp.nfq.PacketHandler newPacketHandler() {
         PathCounters c = new PathCounters();
         EventRing r = new EventRing(EventRing.DEFAULT_CAPACITY);
         pathCounters.add(c);
