@@ -34,9 +34,19 @@ public final class DpProcess implements AutoCloseable {
      * and waits for it to be ready.
      */
     public static DpProcess start(String netns, Path ctrl, Path report, String... flags) throws IOException {
+        return start(netns, ctrl, report, TEST_JVM, flags);
+    }
+
+    /** JVM options for tests: a small heap and the serial collector keep several dps cheap. */
+    public static final List<String> TEST_JVM = List.of("-Xmx512m", "-XX:+UseSerialGC");
+
+    /** As {@link #start(String, Path, Path, String...)} with these JVM options (empty: the JVM's defaults, as bin/microseg-dp). */
+    public static DpProcess start(String netns, Path ctrl, Path report, List<String> jvmOptions, String... flags)
+            throws IOException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", netns,
-                ProcessHandle.current().info().command().orElseThrow(), "--enable-native-access=ALL-UNNAMED",
-                "-Xmx512m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "dev.microseg.dp.Main",
+                ProcessHandle.current().info().command().orElseThrow(), "--enable-native-access=ALL-UNNAMED"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.microseg.dp.Main",
                 "--ctrl-socket", ctrl.toString(), "--report-socket", report.toString()));
         cmd.addAll(List.of(flags));
         DpProcess dp = new DpProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start());
