@@ -56,7 +56,7 @@ import java.util.Map;
  *   <li>with {@code --queues-compare}: {@code no-offload-2q} and {@code no-offload-2q-fanout}, two
  *       queues spread by flow hash or by CPU ({@code --queue-cpu-fanout}), two iperf3 streams.</li>
  * </ul>
- * Metrics: iperf3 TCP ws1 → ws2 (Gbit/s); new TCP connections per second from one thread in ws1
+ * Metrics: iperf3 TCP ws1 → ws2 (Gbit/s); new TCP connections per second from one thread (and from four) in ws1
  * connecting to an accept loop in ws2 (which closes at once) and closing with a reset (SO_LINGER 0,
  * so no TIME_WAIT piles up),
  * bounded in count and time; iperf3 UDP with 64-byte datagrams at full rate, datagrams received
@@ -90,7 +90,7 @@ public final class DpE2eBench {
         }
     }
 
-    enum Metric { TCP_GBITS, TCP2_GBITS, NEW_CONN_PER_S, UDP64_PPS }
+    enum Metric { TCP_GBITS, TCP2_GBITS, NEW_CONN_PER_S, NEW_CONN_PER_S_4T, UDP64_PPS }
 
     private final RoutedTopology topo;
     private final Workload ws1;
@@ -99,7 +99,8 @@ public final class DpE2eBench {
     private final Path dir;
     private final Map<Setup, Map<Metric, List<Double>>> results = new LinkedHashMap<>();
     private final Map<Setup, List<Long>> userSpacePackets = new LinkedHashMap<>();
-    private volatile long connectFailures;
+    private final Map<Setup, java.util.concurrent.atomic.AtomicLong> connectFailures = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile Setup current = Setup.BASELINE;
 
     private DpE2eBench(RoutedTopology topo, int seconds, Path dir) {
         this.topo = topo;
@@ -181,6 +182,7 @@ public final class DpE2eBench {
     }
 
     private void measure(int round, Setup setup, boolean twoStreams) throws Exception {
+        current = setup;
         DpProcess dp = null;
         TestAgent agent = null;
         InterceptManager rawRules = null;
@@ -220,6 +222,7 @@ public final class DpE2eBench {
                 }
                 if (setup != Setup.NO_OFFLOAD && setup != Setup.RAW_ALL_QUEUED) {
                     m.put(Metric.NEW_CONN_PER_S, connectionsPerSecond(Duration.ofSeconds(seconds)));
+                    m.put(Metric.NEW_CONN_PER_S_4T, connectionsPerSecond(Duration.ofSeconds(seconds), 4));
                 }
                 m.put(Metric.UDP64_PPS, iperfUdp64(seconds));
             }
@@ -313,29 +316,43 @@ public final class DpE2eBench {
         return n.asDouble();
     }
 
-    /**
-     * One thread in ws1: connect, close (RST), repeat, for {@code d} or {@link #MAX_CONNECTIONS}. A
-     * connect that fails (2 s timeout) is counted in {@link #connectFailures} and not in the rate.
-     */
     private double connectionsPerSecond(Duration d) throws Exception {
+        return connectionsPerSecond(d, 1);
+    }
+
+    /**
+     * {@code threads} threads in ws1, each: connect, close (RST), repeat, for {@code d} or
+     * {@link #MAX_CONNECTIONS} in all. A connect that fails (2 s timeout) is counted per set-up and
+     * not in the rate. One thread measures latency (each connection waits for the previous one);
+     * four keep several first packets in flight, as many clients of one server would.
+     */
+    private double connectionsPerSecond(Duration d, int threads) throws Exception {
         InetSocketAddress to = new InetSocketAddress(ws2.ipv4(), CPS_PORT);
-        return topo.thread(ws1.netns()).call(() -> {
-            long start = System.nanoTime();
-            long deadline = start + d.toNanos();
-            int n = 0;
-            int attempts = 0;
-            while (attempts < MAX_CONNECTIONS && System.nanoTime() < deadline) {
-                attempts++;
-                try (Socket s = new Socket()) {
-                    s.setSoLinger(true, 0);
-                    s.connect(to, 2000);
-                    n++;
-                } catch (IOException e) {
-                    connectFailures++;
+        java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong attempts = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong failed = connectFailures.computeIfAbsent(current,
+                k -> new java.util.concurrent.atomic.AtomicLong());
+        long start = System.nanoTime();
+        long deadline = start + d.toNanos();
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            // Sockets are created in ws1's namespace by a thread that entered it.
+            workers.add(dev.microseg.dp.netns.NetnsThread.startDedicated(ws1.netns(), "cps-" + t, () -> {
+                while (attempts.incrementAndGet() <= MAX_CONNECTIONS && System.nanoTime() < deadline) {
+                    try (Socket s = new Socket()) {
+                        s.setSoLinger(true, 0);
+                        s.connect(to, 2000);
+                        done.incrementAndGet();
+                    } catch (IOException e) {
+                        failed.incrementAndGet();
+                    }
                 }
-            }
-            return n / ((System.nanoTime() - start) / 1e9);
-        });
+            }));
+        }
+        for (Thread t : workers) {
+            t.join();
+        }
+        return done.get() / ((System.nanoTime() - start) / 1e9);
     }
 
     private void awaitIperf() throws Exception {
@@ -381,7 +398,7 @@ public final class DpE2eBench {
         }
         userSpacePackets.forEach((s, n) -> System.out.printf(Locale.ROOT, "user-space packets per round, %s: %s%n",
                 s.label(), n));
-        System.out.println("failed connects (2 s timeout, all set-ups and warm-ups): " + connectFailures);
+        System.out.println("failed connects (2 s timeout, warm-ups included): " + connectFailures);
     }
 
     private static double median(List<Double> v) {

@@ -2,7 +2,6 @@ package dev.microseg.dp.engine;
 
 import dev.microseg.dp.ctrl.ControlHandler;
 import dev.microseg.dp.intercept.MarkBits;
-import dev.microseg.dp.policy.Classifier;
 import dev.microseg.dp.policy.PolicyTable;
 import dev.microseg.dp.protocol.ControlError;
 import dev.microseg.dp.protocol.ControlException;
@@ -11,13 +10,9 @@ import dev.microseg.dp.protocol.CtrlCfgMac;
 import dev.microseg.dp.protocol.CtrlDelMac;
 import dev.microseg.dp.protocol.CtrlSync;
 import dev.microseg.dp.protocol.CtrlSysConf;
-import dev.microseg.dp.protocol.Endpoint;
 import dev.microseg.dp.protocol.InternalNets;
-import dev.microseg.dp.protocol.MacAddress;
-import dev.microseg.dp.protocol.PolicyCmd;
 import dev.microseg.dp.protocol.Report;
 import dev.microseg.dp.protocol.Subnet;
-import dev.microseg.dp.protocol.SyncPhase;
 import dev.microseg.dp.protocol.WorkloadPolicy;
 import dev.microseg.dp.session.RemovalCause;
 import dev.microseg.dp.session.SessionCounters;
@@ -28,15 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -65,11 +56,7 @@ public final class Engine implements ControlHandler {
     private final KernelRules rules;
     private final AppIdentifier apps;
     private final LongSupplier clock;
-    private final Endpoints endpoints;
-    private final PolicyTable policies;
-    private final Decider decider;
-    private final Map<MacAddress, Classifier> policyByMac = new HashMap<>();
-    private final AtomicInteger generation = new AtomicInteger(1);
+    private final WorkloadState workloads;
     private final AtomicBoolean reevaluate = new AtomicBoolean();
     private final List<PathCounters> pathCounters = new CopyOnWriteArrayList<>();
     private final List<EventRing> rings = new CopyOnWriteArrayList<>();
@@ -81,16 +68,12 @@ public final class Engine implements ControlHandler {
     private volatile SessionTable sessions;
     private volatile CtrlSysConf sysConf;
     private volatile List<Subnet> internalNets = List.of();
-    private volatile int policyCount;
     private volatile Consumer<Report> sink = r -> { };
     private volatile Supplier<QueueProcStats> queueStats = () -> QueueProcStats.NONE;
     private volatile Supplier<Map<String, Long>> queueCounters = Map::of;
     private volatile Thread reporterThread;
     private volatile Reporter reporter;
     private volatile ConntrackPort conntrack;
-    private Long syncGen;
-    private final Set<MacAddress> seenEndpoints = new HashSet<>();
-    private final Set<MacAddress> seenPolicies = new HashSet<>();
 
     public Engine(EngineConfig config, KernelRules rules, AppIdentifier apps) {
         this(config, rules, apps, System::currentTimeMillis);
@@ -101,9 +84,7 @@ public final class Engine implements ControlHandler {
         this.rules = rules;
         this.apps = apps;
         this.clock = clock;
-        this.endpoints = new Endpoints(config.maxEndpoints());
-        this.policies = new PolicyTable(config.maxEndpoints());
-        this.decider = new Decider(endpoints, policies);
+        this.workloads = new WorkloadState(config.maxEndpoints(), rules, this::requestReevaluation);
         CtrlSysConf d = CtrlSysConf.defaults();
         this.sysConf = new CtrlSysConf(config.failOpen(), d.reportInterval(), d.tcpRstOnDeny(), config.maxSessions(),
                 d.tcpIdleTimeout(), d.udpIdleTimeout(), d.icmpIdleTimeout());
@@ -170,7 +151,7 @@ public final class Engine implements ControlHandler {
     }
 
     int generation() {
-        return generation.get();
+        return workloads.generation();
     }
 
     boolean failOpen() {
@@ -190,7 +171,7 @@ public final class Engine implements ControlHandler {
     }
 
     Decider decider() {
-        return decider;
+        return workloads.decider();
     }
 
     AppIdentifier apps() {
@@ -198,7 +179,7 @@ public final class Engine implements ControlHandler {
     }
 
     Endpoints endpoints() {
-        return endpoints;
+        return workloads.endpoints();
     }
 
     long now() {
@@ -273,101 +254,22 @@ public final class Engine implements ControlHandler {
 
     @Override
     public void onAddMac(CtrlAddMac cmd) throws ControlException {
-        putEndpoint(cmd.endpoint(), CtrlAddMac.KEY);
+        workloads.putEndpoint(cmd.endpoint(), CtrlAddMac.KEY);
     }
 
     @Override
     public void onCfgMac(CtrlCfgMac cmd) throws ControlException {
-        putEndpoint(cmd.endpoint(), CtrlCfgMac.KEY);
-    }
-
-    private void putEndpoint(Endpoint e, String command) throws ControlException {
-        boolean known = endpoints.get(e.mac()).isPresent();
-        Endpoints.Entry entry = endpoints.put(e).orElseThrow(() -> new ControlException(ControlError.REJECTED,
-                command + ".mac", "this dp holds at most " + config.maxEndpoints() + " endpoints"));
-        Classifier policy = policyByMac.get(e.mac());
-        if (policy != null) {
-            policies.publish(entry.index(), policy);
-        } else if (!known) {
-            policies.remove(entry.index());
-        }
-        generation.incrementAndGet();
-        if (syncGen != null) {
-            seenEndpoints.add(e.mac());
-        }
-        applyRules(command);
-        LOG.atInfo().addKeyValue("mac", e.mac()).addKeyValue("iface", e.iface()).addKeyValue("ips", e.pips())
-                .addKeyValue("index", entry.index()).addKeyValue("policy", policy != null)
-                .log(known ? "event=endpoint_changed" : "event=endpoint_added");
-        requestReevaluation();
+        workloads.putEndpoint(cmd.endpoint(), CtrlCfgMac.KEY);
     }
 
     @Override
     public void onDelMac(CtrlDelMac cmd) throws ControlException {
-        MacAddress mac = cmd.endpoint().mac();
-        policyByMac.remove(mac);
-        policyCount = policyByMac.size();
-        if (dropEndpoint(mac)) {
-            applyRules(CtrlDelMac.KEY);
-            LOG.atInfo().addKeyValue("mac", mac).log("event=endpoint_removed");
-        } else {
-            LOG.atInfo().addKeyValue("mac", mac).log("event=endpoint_remove_unknown");
-        }
-    }
-
-    private boolean dropEndpoint(MacAddress mac) {
-        var removed = endpoints.remove(mac);
-        removed.ifPresent(entry -> {
-            policies.remove(entry.index());
-            generation.incrementAndGet();
-            requestReevaluation();
-        });
-        return removed.isPresent();
-    }
-
-    private void applyRules(String command) throws ControlException {
-        try {
-            rules.setWorkloads(endpoints.addresses());
-        } catch (IOException | RuntimeException e) {
-            LOG.atError().setCause(e).log("event=intercept_update_failed");
-            throw new ControlException(ControlError.INTERNAL, command, "updating the intercept rules failed: "
-                    + e.getMessage());
-        }
+        workloads.deleteEndpoint(cmd.endpoint().mac(), CtrlDelMac.KEY);
     }
 
     @Override
     public void onPolicy(WorkloadPolicy p) throws ControlException {
-        long started = System.nanoTime();
-        int next = generation.get() + 1;
-        Classifier compiled = p.cmd() == PolicyCmd.DELETE ? null : RuleMapping.compile(p, next);
-        int applied = 0;
-        for (MacAddress mac : p.macs()) {
-            if (compiled == null) {
-                policyByMac.remove(mac);
-            } else {
-                policyByMac.put(mac, compiled);
-            }
-            var entry = endpoints.get(mac);
-            if (entry.isPresent()) {
-                applied++;
-                if (compiled == null) {
-                    policies.remove(entry.get().index());
-                } else {
-                    policies.publish(entry.get().index(), compiled);
-                }
-            }
-            if (syncGen != null) {
-                seenPolicies.add(mac);
-            }
-        }
-        generation.set(next);
-        policyCount = policyByMac.size();
-        LOG.atInfo().addKeyValue("mac", p.macs().getFirst()).addKeyValue("cmd", p.cmd())
-                .addKeyValue("rules", p.rules().size()).addKeyValue("compiled", compiled == null ? 0 : compiled.ruleCount())
-                .addKeyValue("fqdn_rules_ignored", RuleMapping.fqdnRules(p)).addKeyValue("defact", p.defact())
-                .addKeyValue("dir", p.dir()).addKeyValue("endpoints", applied).addKeyValue("generation", next)
-                .addKeyValue("compile_ms", (System.nanoTime() - started) / 1_000_000).log("event=policy_applied");
-        requestReevaluation();
+        workloads.applyPolicy(p);
     }
 
     @Override
@@ -401,37 +303,7 @@ public final class Engine implements ControlHandler {
 
     @Override
     public void onSync(CtrlSync s) throws ControlException {
-        if (s.phase() == SyncPhase.BEGIN) {
-            syncGen = s.gen();
-            seenEndpoints.clear();
-            seenPolicies.clear();
-            LOG.atInfo().addKeyValue("gen", s.gen()).log("event=sync_begin");
-            return;
-        }
-        int endpointsDropped = 0;
-        for (Endpoints.Entry e : endpoints.all()) {
-            if (!seenEndpoints.contains(e.mac()) && dropEndpoint(e.mac())) {
-                endpointsDropped++;
-            }
-        }
-        int policiesDropped = 0;
-        for (MacAddress mac : List.copyOf(policyByMac.keySet())) {
-            if (!seenPolicies.contains(mac)) {
-                policyByMac.remove(mac);
-                endpoints.get(mac).ifPresent(e -> policies.remove(e.index()));
-                policiesDropped++;
-            }
-        }
-        policyCount = policyByMac.size();
-        syncGen = null;
-        if (policiesDropped > 0) {
-            generation.incrementAndGet();
-        }
-        applyRules(CtrlSync.KEY);
-        requestReevaluation();
-        LOG.atInfo().addKeyValue("gen", s.gen()).addKeyValue("endpoints_dropped", endpointsDropped)
-                .addKeyValue("policies_dropped", policiesDropped).addKeyValue("endpoints", endpoints.size())
-                .log("event=sync_end");
+        workloads.sync(s);
     }
 
     // ------------------------------------------------------------------ counters
@@ -449,9 +321,9 @@ public final class Engine implements ControlHandler {
         m.put("dp.sessions.expirations", sc.expirations());
         m.put("dp.sessions.evictions", sc.evictions());
         m.put("dp.sessions.not_created", sc.failures());
-        m.put("engine.endpoints", (long) endpoints.snapshot().count());
-        m.put("engine.policies", (long) policyCount);
-        m.put("engine.generation", (long) generation.get());
+        m.put("engine.endpoints", (long) workloads.endpoints().snapshot().count());
+        m.put("engine.policies", (long) workloads.policyCount());
+        m.put("engine.generation", (long) workloads.generation());
         m.put("engine.reevaluations", reevaluations.get());
         m.put("engine.connections_cut", cut.get());
         m.put("engine.connections_readmitted", readmitted.get());
