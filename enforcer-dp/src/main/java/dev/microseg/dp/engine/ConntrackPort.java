@@ -20,8 +20,12 @@ interface ConntrackPort extends AutoCloseable {
     /** Sets the masked bits of the entry's ct mark; false when the entry is gone. */
     boolean setMark(ConntrackTuple tuple, int mark, int mask) throws IOException;
 
-    /** Waits up to a short poll interval for DESTROY events and hands each entry to {@code c}. */
-    void pollDestroyed(Consumer<ConntrackEntry> c) throws IOException;
+    /**
+     * Waits up to a short poll interval for DESTROY events and hands each entry to {@code c}.
+     *
+     * @return events handed over (0 when none came within the interval)
+     */
+    int pollDestroyed(Consumer<ConntrackEntry> c) throws IOException;
 
     /** Times the kernel dropped DESTROY events (socket overrun). */
     long eventsLost();

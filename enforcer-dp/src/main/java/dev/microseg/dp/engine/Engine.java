@@ -245,7 +245,7 @@ public final class Engine implements ControlHandler {
         }
         EventRing r = threadRing.get();
         if (r == null || !r.offer(EventRing.REMOVED, s, s.verdict().ordinal(), -1, 0, s.endpoint(), s.ruleId(),
-                s.applicationId(), now())) {
+                s.applicationId(), now(), 0)) {
             unroutedEvents.incrementAndGet();
         }
     }

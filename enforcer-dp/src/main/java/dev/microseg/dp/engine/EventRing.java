@@ -15,7 +15,7 @@ import java.lang.invoke.VarHandle;
  * <p>Record layout ({@value #STRIDE} longs): see the {@code F_*} offsets.
  */
 final class EventRing {
-    static final int STRIDE = 16;
+    static final int STRIDE = 17;
     /** A decision was made or changed (first packet, or a packet under a newer policy). */
     static final int DECIDED = 1;
     /** A session left the table on the queue thread (evicted, replaced, expired on lookup). */
@@ -41,9 +41,13 @@ final class EventRing {
     static final int F_BYTES_RESP = 13;
     static final int F_FIRST = 14;
     static final int F_LAST = 15;
+    /** The length of the packet behind the event (set for {@link #FLAG_NEW_CONNECTION}). */
+    static final int F_PACKET_BYTES = 16;
 
     static final int FLAG_OFFLOADED = 1;
     static final int FLAG_MIDSTREAM = 2;
+    /** The decision opens a new connection on a session that carried an earlier one (ports reused). */
+    static final int FLAG_NEW_CONNECTION = 4;
 
     /** Events a queue thread may be ahead of the reporter: at 10,000 new connections/s, 0.4 s of them. */
     static final int DEFAULT_CAPACITY = 4096;
@@ -88,7 +92,7 @@ final class EventRing {
      * @return false when the ring is full
      */
     boolean offer(int kind, SessionView s, int verdict, int decisionKind, int flags, int endpointRef, int rule, int app,
-                  long at) {
+                  long at, int packetBytes) {
         long t = (long) TAIL.getOpaque(this);
         if (t - (long) HEAD.getAcquire(this) > mask) {
             return false;
@@ -112,6 +116,7 @@ final class EventRing {
         d[b + F_BYTES_RESP] = s.bytesFromResponder();
         d[b + F_FIRST] = s.firstSeen();
         d[b + F_LAST] = s.lastSeen();
+        d[b + F_PACKET_BYTES] = packetBytes;
         TAIL.setRelease(this, t + 1);
         return true;
     }

@@ -36,6 +36,15 @@ final class Flow {
     boolean due;
     /** Consecutive conntrack dumps that did not contain this offloaded flow. */
     int missedDumps;
+    /** The conntrack entry's id (CTA_ID) once a dump showed it; 0 before. */
+    long conntrackId;
+    /**
+     * A DESTROY event for this tuple that arrived before a dump told this flow's entry apart: it
+     * may be the end of an earlier connection on the same tuple (conntrack kills a closed entry
+     * when a new SYN reuses its ports). The next dump decides: the flow's entry still there, the
+     * event was not its own; gone, these are its final counters.
+     */
+    dev.microseg.dp.conntrack.ConntrackEntry pendingDestroy;
 
     Flow(FlowKey key) {
         this.key = key;

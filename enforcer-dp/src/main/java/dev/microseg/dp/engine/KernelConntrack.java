@@ -52,8 +52,8 @@ final class KernelConntrack implements ConntrackPort {
     }
 
     @Override
-    public void pollDestroyed(Consumer<ConntrackEntry> c) throws IOException {
-        events.poll(e -> {
+    public int pollDestroyed(Consumer<ConntrackEntry> c) throws IOException {
+        return events.poll(e -> {
             if (e.type() == ConntrackEvent.Type.DESTROY) {
                 c.accept(e.entry());
             }

@@ -16,6 +16,8 @@ import dev.microseg.dp.session.SessionTable;
 import dev.microseg.dp.session.SessionView;
 import dev.microseg.dp.session.TrackOutcome;
 import dev.microseg.dp.session.Verdict;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The packet path of one queue thread: decode, track the session, decide when the connection is
@@ -41,6 +43,11 @@ import dev.microseg.dp.session.Verdict;
  * The queue sends all verdicts of a receive batch in one message.
  */
 final class PacketPipeline implements PacketHandler {
+    /**
+     * One line per decision at DEBUG (not per packet): enable with the logger
+     * {@code dev.microseg.dp.decisions} ({@code MICROSEG_DP_DECISION_LOG=DEBUG}).
+     */
+    private static final Logger DECISIONS = LoggerFactory.getLogger("dev.microseg.dp.decisions");
     /** Packets a connection waits for DPI before it is decided without an application. */
     static final long MAX_INSPECTED_PACKETS = 32;
 
@@ -98,16 +105,31 @@ final class PacketPipeline implements PacketHandler {
         }
         Verdict sv = view.verdict();
         int generation = engine.generation();
+        boolean reused = view.offloaded() && newTcpConnection();
         if (sv != Verdict.UNDECIDED && sv != Verdict.PENDING_APPLICATION
-                && view.policyGeneration() == generation) {
+                && view.policyGeneration() == generation && !reused) {
             apply(p, v, sv, view.offloaded());
             return;
         }
-        decide(p, v, sessions, sv, generation, now);
+        decide(p, v, sessions, reused ? Verdict.UNDECIDED : sv, generation, now, reused ? p.originalLength() : 0);
     }
 
+    /**
+     * A SYN from the initiator of a session the kernel was carrying: conntrack sends a SYN of an
+     * offloaded connection to the queue only when its entry is new, so this is a new connection
+     * reusing the ports of an earlier one (within the earlier session's idle timeout).
+     */
+    private boolean newTcpConnection() {
+        return pkt.protocol() == IpProtocols.TCP && view.fromInitiator()
+                && (pkt.tcpFlags() & (DecodedPacket.SYN | DecodedPacket.ACK)) == DecodedPacket.SYN;
+    }
+
+    /**
+     * @param newConnectionBytes the packet's length when it opens a new connection on a reused
+     *                           session (the reporter then starts a new flow), else 0
+     */
     private void decide(NfqPacket p, Verdicts v, SessionTable sessions, Verdict before,
-                        int generation, long now) {
+                        int generation, long now, int newConnectionBytes) {
         int proto = view.protocol();
         int port = Decider.isIcmp(proto) ? Decider.icmpPort(proto, pkt.icmpType()) : view.responderPort();
         boolean mayInspect = before == Verdict.UNDECIDED
@@ -122,7 +144,7 @@ final class PacketPipeline implements PacketHandler {
             if (found > 0) {
                 sessions.setApplication(key, found);
                 counters.inc(Name.APP_IDENTIFIED);
-                offer(EventRing.APPLICATION, before.ordinal(), -1, 0, -1, 0, found, now);
+                offer(EventRing.APPLICATION, before.ordinal(), -1, 0, -1, 0, found, now, 0);
             }
             if (found != AppIdentifier.KEEP_INSPECTING) {
                 app = found > 0 ? found : Decider.APP_UNIDENTIFIED;
@@ -140,16 +162,23 @@ final class PacketPipeline implements PacketHandler {
             sessions.setOffloaded(key, true);
         }
         count(decided, before);
-        if (decided != before) {
-            int flags = (offload ? EventRing.FLAG_OFFLOADED : 0) | (view.midstream() ? EventRing.FLAG_MIDSTREAM : 0);
+        if (DECISIONS.isDebugEnabled()) {
+            DECISIONS.debug("event=decided session=\"{}\" tcp_flags=0x{} before={} verdict={} rule={} endpoint_ref={} generation={}",
+                    view, Integer.toHexString(pkt.tcpFlags()), before, decided, rule, outcome.endpointRef(), generation);
+        }
+        if (decided != before || rule != view.ruleId()) {
+            int flags = (offload ? EventRing.FLAG_OFFLOADED : 0) | (view.midstream() ? EventRing.FLAG_MIDSTREAM : 0)
+                    | (newConnectionBytes > 0 ? EventRing.FLAG_NEW_CONNECTION : 0);
             int kind = outcome.decision == null ? -1 : outcome.decision.kind().ordinal();
-            offer(EventRing.DECIDED, decided.ordinal(), kind, flags, outcome.endpointRef(), rule, Math.max(app, 0), now);
+            offer(EventRing.DECIDED, decided.ordinal(), kind, flags, outcome.endpointRef(), rule, Math.max(app, 0), now,
+                    newConnectionBytes);
         }
         apply(p, v, decided, offload);
     }
 
-    private void offer(int kind, int verdict, int decisionKind, int flags, int endpointRef, int rule, int app, long now) {
-        if (!ring.offer(kind, view, verdict, decisionKind, flags, endpointRef, rule, app, now)) {
+    private void offer(int kind, int verdict, int decisionKind, int flags, int endpointRef, int rule, int app, long now,
+                       int packetBytes) {
+        if (!ring.offer(kind, view, verdict, decisionKind, flags, endpointRef, rule, app, now, packetBytes)) {
             counters.inc(Name.EVENTS_DROPPED);
         }
     }

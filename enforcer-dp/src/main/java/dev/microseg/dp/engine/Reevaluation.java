@@ -36,6 +36,8 @@ import java.util.List;
  */
 final class Reevaluation {
     private static final Logger LOG = LoggerFactory.getLogger(Reevaluation.class);
+    /** Cut connections logged one by one per run; the rest are counted in the run's summary line. */
+    static final int LOGGED_CUTS = 20;
 
     private final Engine engine;
     private final ConntrackPort conntrack;
@@ -101,7 +103,7 @@ final class Reevaluation {
         SessionKey k = s.key();
         sessions.decide(k, outcome.verdict, outcome.ruleId(), generation);
         sessions.setEndpoint(k, outcome.endpointRef());
-        if (outcome.verdict != before) {
+        if (outcome.verdict != before || outcome.ruleId() != s.ruleId()) {
             changed++;
             reporter.decided(FlowKey.of(s), outcome.verdict, kind(), false, outcome.endpointRef(), outcome.ruleId(),
                     s.applicationId(), now, s.packetsFromInitiator(), s.packetsFromResponder(), s.bytesFromInitiator(),
@@ -124,8 +126,7 @@ final class Reevaluation {
         Verdict v = outcome.verdict;
         MarkBits m = engine.marks();
         if (v == Verdict.DENIED && !markedDrop) {
-            if (conntrack.setMark(t, m.drop(), m.mask())) {
-                cut++;
+            if (conntrack.setMark(t, m.drop(), m.mask()) && ++cut <= LOGGED_CUTS) {
                 LOG.atInfo().addKeyValue("connection", t).addKeyValue("rule", outcome.ruleId())
                         .log("event=connection_cut");
             }
@@ -149,7 +150,11 @@ final class Reevaluation {
         ConntrackCounters r = e.replyCounters().orElse(new ConntrackCounters(0, 0));
         reporter.decided(k, v, kind(), true, outcome.endpointRef(), outcome.ruleId(), Math.max(app, 0), now,
                 o.packets(), r.packets(), o.bytes(), r.bytes(), known ? view.firstSeen() : now, now);
-        if (f == null && !known && (f = reporter.ledger().find(k)) != null) {
+        Flow tracked = reporter.ledger().find(k);
+        if (tracked != null && tracked.conntrackId == 0) {
+            tracked.conntrackId = e.id();
+        }
+        if (f == null && !known && (f = tracked) != null) {
             // Adopted without a session (left by an earlier run, or its session expired): its traffic
             // so far was counted before this dp knew it, so only what happens from now on is reported.
             f.reportedPacketsToServer = f.packetsToServer;

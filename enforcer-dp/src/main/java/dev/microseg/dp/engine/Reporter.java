@@ -45,6 +45,8 @@ final class Reporter {
     static final long FLUSH_MILLIS = 200;
     /** An offloaded flow missing from this many consecutive dumps is taken as ended (DESTROY lost). */
     static final int MISSED_DUMPS_BEFORE_GONE = 3;
+    /** DESTROY datagrams taken per loop turn at most, so the rings are drained under a steady stream too. */
+    static final int MAX_EVENT_DATAGRAMS_PER_STEP = 1024;
     /** How often the kernel's queue counters are read. */
     static final long PROC_MILLIS = 1000;
 
@@ -109,7 +111,11 @@ final class Reporter {
     void step() {
         if (conntrack != null) {
             try {
-                conntrack.pollDestroyed(this::destroyed);
+                // Every pending DESTROY before the rings: the end of an earlier connection on a tuple
+                // is then seen before the decision of a new one that reuses it.
+                for (int i = 0; i < MAX_EVENT_DATAGRAMS_PER_STEP && conntrack.pollDestroyed(this::destroyed) > 0; i++) {
+                    continue;
+                }
             } catch (IOException e) {
                 conntrackErrors++;
                 LOG.atWarn().addKeyValue("reason", e.getMessage()).log("event=conntrack_events_failed");
@@ -155,11 +161,21 @@ final class Reporter {
         long head = d[b + EventRing.F_HEAD];
         FlowKey key = FlowKey.of(d, b);
         switch (EventRing.kind(head)) {
-            case EventRing.DECIDED -> decided(key, Verdict.values()[EventRing.verdict(head)], EventRing.decisionKind(head),
-                    (EventRing.flags(head) & EventRing.FLAG_OFFLOADED) != 0, (int) d[b + EventRing.F_ENDPOINT_REF],
-                    (int) d[b + EventRing.F_RULE], d[b + EventRing.F_APP], d[b + EventRing.F_AT],
-                    d[b + EventRing.F_PKTS_INIT], d[b + EventRing.F_PKTS_RESP], d[b + EventRing.F_BYTES_INIT],
-                    d[b + EventRing.F_BYTES_RESP], d[b + EventRing.F_FIRST], d[b + EventRing.F_LAST]);
+            case EventRing.DECIDED -> {
+                int flags = EventRing.flags(head);
+                boolean fresh = (flags & EventRing.FLAG_NEW_CONNECTION) != 0;
+                if (fresh) {
+                    newConnection(key);
+                }
+                long at = d[b + EventRing.F_AT];
+                decided(key, Verdict.values()[EventRing.verdict(head)], EventRing.decisionKind(head),
+                        (flags & EventRing.FLAG_OFFLOADED) != 0, (int) d[b + EventRing.F_ENDPOINT_REF],
+                        (int) d[b + EventRing.F_RULE], d[b + EventRing.F_APP], at,
+                        fresh ? 1 : d[b + EventRing.F_PKTS_INIT], fresh ? 0 : d[b + EventRing.F_PKTS_RESP],
+                        fresh ? d[b + EventRing.F_PACKET_BYTES] : d[b + EventRing.F_BYTES_INIT],
+                        fresh ? 0 : d[b + EventRing.F_BYTES_RESP], fresh ? at : d[b + EventRing.F_FIRST],
+                        fresh ? at : d[b + EventRing.F_LAST]);
+            }
             case EventRing.REMOVED -> removed(key, d[b + EventRing.F_PKTS_INIT], d[b + EventRing.F_PKTS_RESP],
                     d[b + EventRing.F_BYTES_INIT], d[b + EventRing.F_BYTES_RESP], d[b + EventRing.F_LAST]);
             case EventRing.APPLICATION -> application(key, d[b + EventRing.F_APP], d[b + EventRing.F_AT]);
@@ -208,6 +224,21 @@ final class Reporter {
         }
     }
 
+    /**
+     * A new connection reuses the ports of one this ledger still holds: the earlier one ends here,
+     * with the final counters of its DESTROY event when that came first.
+     */
+    private void newConnection(FlowKey key) {
+        Flow f = ledger.find(key);
+        if (f == null) {
+            return;
+        }
+        if (f.pendingDestroy != null) {
+            counters(f, f.pendingDestroy, !f.key.equals(FlowKey.of(f.pendingDestroy.original())), engine.now());
+        }
+        finish(f);
+    }
+
     /** A session left the table: its last counters close a flow the dp was counting itself. */
     void removed(FlowKey key, long pToServer, long pToClient, long bToServer, long bToClient, long last) {
         Flow f = ledger.find(key);
@@ -236,7 +267,13 @@ final class Reporter {
         }
     }
 
-    /** conntrack forgot a connection: the final counters of an offloaded one. */
+    /**
+     * conntrack forgot a connection: the final counters of an offloaded one. The event is matched
+     * to the flow by the entry's id once a dump showed it; before that it is kept until the next
+     * dump ({@link Flow#pendingDestroy}). The session's decision is cleared either way (not the
+     * session: a new connection may already be using it), so the next packet that still reaches
+     * the dp is decided afresh and a new connection on this tuple is reported as new.
+     */
     void destroyed(ConntrackEntry e) {
         MarkBits marks = engine.marks();
         if (marks.decision(e.mark()) == MarkBits.Decision.UNDECIDED) {
@@ -244,12 +281,16 @@ final class Reporter {
         }
         FlowKey key = FlowKey.of(e.original());
         Flow f = ledger.find(key);
-        if (f == null) {
+        if (f == null || (f.conntrackId != 0 && f.conntrackId != e.id())) {
+            return;
+        }
+        engine.sessions().decide(f.key.into(scratchKey), Verdict.UNDECIDED, 0, 0);
+        if (f.conntrackId == 0) {
+            f.pendingDestroy = e;
             return;
         }
         counters(f, e, !f.key.equals(key), engine.now());
         finish(f);
-        engine.sessions().remove(f.key.into(scratchKey));
     }
 
     /** Takes conntrack's totals for the flow. */
@@ -304,7 +345,12 @@ final class Reporter {
                 }
                 if (e != null) {
                     f.missedDumps = 0;
+                    f.conntrackId = e.id();
+                    f.pendingDestroy = null;
                     counters(f, e, reversed, now);
+                } else if (f.pendingDestroy != null) {
+                    counters(f, f.pendingDestroy, !f.key.equals(FlowKey.of(f.pendingDestroy.original())), now);
+                    finish(f);
                 } else if (++f.missedDumps >= MISSED_DUMPS_BEFORE_GONE) {
                     finish(f);
                 }

@@ -20,18 +20,26 @@ final class FakeConntrack implements ConntrackPort {
     private final Map<ConntrackTuple, ConntrackEntry> entries = new LinkedHashMap<>();
     private final List<ConntrackEntry> destroyed = new ArrayList<>();
     final List<String> markChanges = new ArrayList<>();
+    private long ids;
 
     void put(ConntrackTuple t, int mark, long pOrig, long bOrig, long pReply, long bReply) {
         ConntrackTuple reply = new ConntrackTuple(t.destination(), t.source(), t.protocol(), switch (t.l4()) {
             case ConntrackTuple.Ports p -> new ConntrackTuple.Ports(p.destination(), p.source());
             default -> t.l4();
         });
-        entries.put(t, new ConntrackEntry(t, reply, mark, ConntrackEntry.IPS_CONFIRMED, entries.size() + 1, 100,
+        ConntrackEntry old = entries.get(t);
+        entries.put(t, new ConntrackEntry(t, reply, mark, ConntrackEntry.IPS_CONFIRMED, old != null ? old.id() : ++ids, 100,
                 Optional.of(new ConntrackCounters(pOrig, bOrig)), Optional.of(new ConntrackCounters(pReply, bReply))));
     }
 
     ConntrackEntry get(ConntrackTuple t) {
         return entries.get(t);
+    }
+
+    /** A new connection on a tuple whose entry is gone (or replaced): a new id, as the kernel gives. */
+    void replace(ConntrackTuple t, int mark, long pOrig, long bOrig, long pReply, long bReply) {
+        entries.remove(t);
+        put(t, mark, pOrig, bOrig, pReply, bReply);
     }
 
     /** Removes the entry and queues its DESTROY event. */
@@ -57,9 +65,11 @@ final class FakeConntrack implements ConntrackPort {
     }
 
     @Override
-    public void pollDestroyed(Consumer<ConntrackEntry> c) {
+    public int pollDestroyed(Consumer<ConntrackEntry> c) {
+        int n = destroyed.size();
         destroyed.forEach(c);
         destroyed.clear();
+        return n;
     }
 
     @Override

@@ -200,4 +200,53 @@ class ReevaluationTest {
         assertThat(connections()).filteredOn(c -> c.tuple().clientPort() == 40004)
                 .extracting(Connection::packetsToServer).contains(3L);
     }
+
+    @Test
+    void theEndOfAnEarlierConnectionOnTheSameTupleDoesNotEndTheNewOne() throws Exception {
+        long[] a = Addresses.parse(A);
+        long[] b = Addresses.parse(B);
+        FlowKey key = new FlowKey(6, a[0], a[1], 40005, b[0], b[1], 80);
+        ct.put(tcp(40005, 80), M.accept(), 4, 240, 3, 180);
+        var old = ct.get(tcp(40005, 80));
+        ct.replace(tcp(40005, 80), M.accept(), 1, 60, 0, 0);
+        SessionKey k = session(40005, 80, Verdict.ALLOWED);
+        reporter.decided(key, Verdict.ALLOWED, 0, true, 1 << 1 | 1, 10, 0, NOW, 1, 0, 60, 0, NOW, NOW);
+
+        reporter.destroyed(old);
+        assertThat(reporter.ledger().find(key)).as("kept until a dump tells the entries apart").isNotNull();
+        assertThat(view(k).verdict()).as("decision cleared: the next packet is decided again")
+                .isEqualTo(Verdict.UNDECIDED);
+        ct.put(tcp(40005, 80), M.accept(), 7, 420, 5, 300);
+        reporter.periodic(NOW + 1000);
+        Flow f = reporter.ledger().find(key);
+        assertThat(f).as("its own entry is still there").isNotNull();
+        assertThat(f.packetsToServer).isEqualTo(7);
+
+        reporter.destroyed(old);
+        assertThat(reporter.ledger().find(key)).as("an entry id that is not the flow's is ignored").isNotNull();
+        ct.put(tcp(40005, 80), M.accept(), 9, 540, 6, 360);
+        ct.destroy(tcp(40005, 80));
+        reporter.step();
+        assertThat(reporter.ledger().find(key)).as("its own DESTROY ends it").isNull();
+        reporter.flush(NOW + 2000, false);
+        assertThat(connections().stream().filter(c -> c.tuple().clientPort() == 40005)
+                .mapToLong(Connection::packetsToServer).sum()).isEqualTo(9);
+    }
+
+    @Test
+    void aDestroyBeforeTheFirstDumpEndsTheFlowWhenTheNextDumpNoLongerHasIt() throws Exception {
+        long[] a = Addresses.parse(A);
+        long[] b = Addresses.parse(B);
+        FlowKey key = new FlowKey(6, a[0], a[1], 40006, b[0], b[1], 80);
+        reporter.decided(key, Verdict.ALLOWED, 0, true, 1 << 1 | 1, 10, 0, NOW, 1, 0, 60, 0, NOW, NOW);
+        ct.put(tcp(40006, 80), M.accept(), 3, 180, 2, 120);
+        var entry = ct.get(tcp(40006, 80));
+        ct.destroy(tcp(40006, 80));
+        reporter.destroyed(entry);
+        assertThat(reporter.ledger().find(key)).as("no dump has shown its entry yet").isNotNull();
+        reporter.periodic(NOW + 1000);
+        assertThat(reporter.ledger().find(key)).isNull();
+        assertThat(connections().stream().filter(c -> c.tuple().clientPort() == 40006)
+                .mapToLong(Connection::packetsToServer).sum()).isEqualTo(3);
+    }
 }
