@@ -99,7 +99,7 @@ public final class Engine implements ControlHandler {
     }
 
     /** The kernel's queue counters (read on the reporter thread) and the queues' own counters. */
-    public void queueStatistics(Supplier<QueueProcStats> kernel, Supplier<Map<String, Long>> queues) {
+    void queueStatistics(Supplier<QueueProcStats> kernel, Supplier<Map<String, Long>> queues) {
         this.queueStats = kernel;
         this.queueCounters = queues;
     }
@@ -117,7 +117,7 @@ public final class Engine implements ControlHandler {
     }
 
     /** Runs the reporter on the calling thread until {@link #stopReporter()}; closes {@code conntrack} at the end. */
-    public void runReporter(ConntrackPort conntrack) {
+    void runReporter(ConntrackPort conntrack) {
         Reporter r = createReporter(conntrack);
         try {
             r.run();
@@ -137,7 +137,7 @@ public final class Engine implements ControlHandler {
         return r;
     }
 
-    public void stopReporter() {
+    void stopReporter() {
         Reporter r = reporter;
         if (r != null) {
             r.stop();

@@ -50,7 +50,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The data plane end to end: a real {@code microseg-dp} process in the router namespace of a
  * routed topology (ws1..ws3), driven over its real control socket by a test agent that also
  * receives its reports, with real TCP, UDP and ICMP traffic between the workloads. One topology
- * and one dp for the class; every test sends the policies it needs and uses its own ports.
+ * and one dp (two queues) for the class; every test sends the policies it needs and uses its own
+ * ports.
  */
 class DataplaneE2ETest {
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -74,7 +75,8 @@ class DataplaneE2ETest {
         ws3 = topo.workload(3);
         dir = Files.createTempDirectory("msdp");
         agent = TestAgent.open(dir.resolve("agent.sock"), dir.resolve("dp.sock"));
-        dp = DpProcess.start(topo.router(), dir.resolve("dp.sock"), dir.resolve("agent.sock"), "--queues", "1",
+        // Two queues: both queue threads share the session table and the reporter.
+        dp = DpProcess.start(topo.router(), dir.resolve("dp.sock"), dir.resolve("agent.sock"), "--queues", "2",
                 "--fail-open");
         agent.keepAlive(WAIT);
         agent.send(Policies.sysConf(true, false));
