@@ -61,6 +61,7 @@ final class Reporter {
     private final SessionKey scratchKey = new SessionKey();
     private final SessionView scratchView = new SessionView();
     private final EventRing.Consumer onEvent = this::onEvent;
+    private final java.util.function.Consumer<ConntrackEntry> onDestroyed = this::destroyed;
     private long nextFlush;
     private long nextReport;
     private long nextProc;
@@ -111,11 +112,7 @@ final class Reporter {
     void step() {
         if (conntrack != null) {
             try {
-                // Every pending DESTROY before the rings: the end of an earlier connection on a tuple
-                // is then seen before the decision of a new one that reuses it.
-                for (int i = 0; i < MAX_EVENT_DATAGRAMS_PER_STEP && conntrack.pollDestroyed(this::destroyed) > 0; i++) {
-                    continue;
-                }
+                drainDestroyed();
             } catch (IOException e) {
                 conntrackErrors++;
                 LOG.atWarn().addKeyValue("reason", e.getMessage()).log("event=conntrack_events_failed");
@@ -140,6 +137,19 @@ final class Reporter {
         if (now >= nextProc) {
             proc = engine.readQueueStats();
             nextProc = now + PROC_MILLIS;
+        }
+    }
+
+    /**
+     * Every pending DESTROY event before the rings: the end of an earlier connection on a tuple is
+     * then handled before the decision of a new connection that reuses it (conntrack sends the
+     * former before the latter's first packet reaches a queue). Waits at most one poll interval.
+     */
+    private void drainDestroyed() throws IOException {
+        for (int i = 0; i < MAX_EVENT_DATAGRAMS_PER_STEP; i++) {
+            if (conntrack.pollDestroyed(onDestroyed) == 0) {
+                return;
+            }
         }
     }
 
