@@ -105,7 +105,10 @@ final class PacketPipeline implements PacketHandler {
         }
         Verdict sv = view.verdict();
         int generation = engine.generation();
-        boolean reused = view.offloaded() && newTcpConnection();
+        // A packet of a session the kernel was carrying: for TCP a SYN, for other protocols any packet
+        // after conntrack reported the entry gone (the reporter then clears the decision).
+        boolean reused = view.offloaded()
+                && (newTcpConnection() || (sv == Verdict.UNDECIDED && pkt.protocol() != IpProtocols.TCP));
         if (sv != Verdict.UNDECIDED && sv != Verdict.PENDING_APPLICATION
                 && view.policyGeneration() == generation && !reused) {
             apply(p, v, sv, view.offloaded());

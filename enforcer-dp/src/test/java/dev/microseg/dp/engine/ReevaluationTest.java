@@ -249,4 +249,27 @@ class ReevaluationTest {
         assertThat(connections().stream().filter(c -> c.tuple().clientPort() == 40006)
                 .mapToLong(Connection::packetsToServer).sum()).isEqualTo(3);
     }
+
+    @Test
+    void aNewConnectionOnAReusedSessionEndsTheEarlierFlowAndStartsItsOwn() throws Exception {
+        engine.newPacketHandler();
+        EventRing ring = engine.rings().getFirst();
+        SessionKey k = session(40007, 80, Verdict.ALLOWED);
+        FlowKey key = FlowKey.of(view(k));
+        reporter.decided(key, Verdict.ALLOWED, 0, true, 1 << 1 | 1, 10, 0, NOW, 1, 0, 60, 0, NOW, NOW);
+        ct.put(tcp(40007, 80), M.accept(), 6, 400, 5, 300);
+        reporter.periodic(NOW + 1000);
+        assertThat(ring.offer(EventRing.DECIDED, view(k), Verdict.ALLOWED.ordinal(), 0,
+                EventRing.FLAG_OFFLOADED | EventRing.FLAG_NEW_CONNECTION, 1 << 1 | 1, 10, 0, NOW + 2000, 64)).isTrue();
+        reporter.drainRings();
+        reporter.flush(NOW + 2000, false);
+        Flow fresh = reporter.ledger().find(key);
+        assertThat(fresh.packetsToServer).as("only its own SYN").isEqualTo(1);
+        assertThat(fresh.bytesToServer).isEqualTo(64);
+        assertThat(fresh.firstSeen).isEqualTo(NOW + 2000);
+        List<Connection> mine = connections().stream().filter(c -> c.tuple().clientPort() == 40007).toList();
+        assertThat(mine.stream().mapToLong(Connection::packetsToServer).sum()).as("6 for the first, 1 for the second")
+                .isEqualTo(7);
+        assertThat(mine.getLast().firstSeenMillis()).isEqualTo(NOW + 2000);
+    }
 }

@@ -191,6 +191,22 @@ class EnginePathTest {
         assertThat(e.counters()).containsEntry("dp.decision.no_endpoint", 1L).containsEntry("dp.decision.deny", 1L);
     }
 
+    @Test
+    void aSynOnAnOffloadedSessionIsANewConnectionAndIsDecidedAgain() throws Exception {
+        Engine e = engine(false, true);
+        NfqDispatcher d = dispatcher(false);
+        var handler = e.newPacketHandler();
+        for (int i = 0; i < 2; i++) {
+            sent.clear();
+            MemorySegment f = frame(10 + i, tcp(A, 40080, B, 80, 0x02));
+            d.process(f, 0, f.byteSize(), false, handler);
+            d.flush();
+            assertThat(sent).containsExactly("REPEAT 0x" + Integer.toHexString(M.acceptMark(FOREIGN_MARK)));
+        }
+        assertThat(e.counters()).as("conntrack queues a SYN of an offloaded connection only when its entry is new")
+                .containsEntry("dp.decision.allow", 2L);
+    }
+
     @ParameterizedTest(name = "fail-open {0}")
     @CsvSource({"true, ACCEPT", "false, DROP"})
     void aTruncatedPacketGetsTheFailVerdictAndIsCounted(boolean failOpen, String expected) throws Exception {
