@@ -101,6 +101,8 @@ public final class DpE2eBench {
     private final Map<Setup, List<Long>> userSpacePackets = new LinkedHashMap<>();
     private final Map<Setup, java.util.concurrent.atomic.AtomicLong> connectFailures = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Setup current = Setup.BASELINE;
+    /** CPU the dp process used while iperf3 TCP ran, per round (ms of user + system time). */
+    private final Map<Setup, List<Long>> dpCpuDuringTcp = new LinkedHashMap<>();
 
     private DpE2eBench(RoutedTopology topo, int seconds, Path dir) {
         this.topo = topo;
@@ -209,22 +211,29 @@ public final class DpE2eBench {
                         flags.toArray(String[]::new));
                 configure(agent);
             }
-            // Warm-up, the same for every set-up: a fresh dp's JIT compiles its packet path here.
+            // Warm-up, the same for every set-up: a fresh dp's JIT compiles its packet path here. The
+            // connection-rate runs come last: the dp handles their conntrack DESTROY events (about
+            // 10 s after each reset) while the set-up is still measured, and that work must not
+            // land on the throughput runs.
             iperfTcp(1, 2);
-            connectionsPerSecond(Duration.ofSeconds(2));
             Map<Metric, Double> m = new LinkedHashMap<>();
             if (setup == Setup.NO_OFFLOAD_2Q || setup == Setup.NO_OFFLOAD_2Q_FANOUT) {
                 m.put(Metric.TCP2_GBITS, iperfTcp(2, seconds));
             } else {
+                long cpuBefore = dp == null ? 0 : cpuMillis(dp.pid());
                 m.put(Metric.TCP_GBITS, iperfTcp(1, seconds));
+                if (dp != null) {
+                    dpCpuDuringTcp.computeIfAbsent(setup, k -> new ArrayList<>()).add(cpuMillis(dp.pid()) - cpuBefore);
+                }
                 if (twoStreams && setup != Setup.ENFORCING) {
                     m.put(Metric.TCP2_GBITS, iperfTcp(2, seconds));
                 }
+                m.put(Metric.UDP64_PPS, iperfUdp64(seconds));
                 if (setup != Setup.NO_OFFLOAD && setup != Setup.RAW_ALL_QUEUED) {
+                    connectionsPerSecond(Duration.ofSeconds(2));
                     m.put(Metric.NEW_CONN_PER_S, connectionsPerSecond(Duration.ofSeconds(seconds)));
                     m.put(Metric.NEW_CONN_PER_S_4T, connectionsPerSecond(Duration.ofSeconds(seconds), 4));
                 }
-                m.put(Metric.UDP64_PPS, iperfUdp64(seconds));
             }
             long queued = raw != null ? raw.stats().packets()
                     : agent == null ? 0 : agent.stats(Duration.ofSeconds(5)).getOrDefault("dp.packets", 0L);
@@ -236,6 +245,9 @@ public final class DpE2eBench {
             });
             System.out.println(line.append("  user-space packets ").append(queued));
         } finally {
+            // The connections of this set-up end here (their conntrack entries, and the DESTROY
+            // events a dp handles), not during the next set-up's measurements.
+            topo.run(topo.router(), Duration.ofSeconds(30), "conntrack", "-F");
             if (raw != null) {
                 raw.close();
             }
@@ -253,6 +265,13 @@ public final class DpE2eBench {
                 agent.close();
             }
         }
+    }
+
+    /** User + system CPU time of a process, from /proc/PID/stat (fields 14 and 15, clock ticks of 10 ms). */
+    private static long cpuMillis(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
     }
 
     private static MacAddress mac(Workload w) {
@@ -398,6 +417,8 @@ public final class DpE2eBench {
         }
         userSpacePackets.forEach((s, n) -> System.out.printf(Locale.ROOT, "user-space packets per round, %s: %s%n",
                 s.label(), n));
+        dpCpuDuringTcp.forEach((s, v) -> System.out.printf(Locale.ROOT,
+                "dp CPU during the %d s TCP run, ms per round, %s: %s%n", seconds, s.label(), v));
         System.out.println("failed connects (2 s timeout, warm-ups included): " + connectFailures);
     }
 
