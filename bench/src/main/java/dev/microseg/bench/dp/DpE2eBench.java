@@ -60,7 +60,10 @@ import java.util.Map;
  * connecting to an accept loop in ws2 (which closes at once) and closing with a reset (SO_LINGER 0,
  * so no TIME_WAIT piles up),
  * bounded in count and time; iperf3 UDP with 64-byte datagrams at full rate, datagrams received
- * per second. Prints every round, then medians and ratios to the baseline.
+ * per second. Each set-up measures throughput first and the connection rates last, and ends with
+ * {@code conntrack -F}, so the DESTROY events of its connections (which a dp handles) never land on
+ * another measurement. Prints every round, then medians and ratios to the baseline, and the CPU
+ * the dp process used during the TCP run.
  *
  * <p>Usage: {@code bench/dp-e2e.sh [--seconds N] [--rounds N] [--queues-compare]} (root, iperf3).
  */
