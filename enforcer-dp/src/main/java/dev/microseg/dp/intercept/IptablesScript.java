@@ -15,8 +15,10 @@ import java.util.List;
  *  2 ct mark DROP   and ctstatus CONFIRMED           -&gt; DROP     connection denied in the kernel
  *  3 packet mark ACCEPT -&gt; CONNMARK --save-mark (masked); 4 -&gt; ACCEPT   decision arriving (NF_REPEAT)
  *  5 packet mark DROP   -&gt; CONNMARK --save-mark (masked); 6 -&gt; DROP
+ *  7 packet mark REJECT and TCP -&gt; REJECT --reject-with tcp-reset; 8 packet mark REJECT -&gt; DROP
+ *  9 TCP RST in ctstate RELATED                      -&gt; RETURN   the reset rule 7 sends, never queued
  *  (IPv6 only) neighbour discovery, ICMPv6 133-137   -&gt; RETURN   never queued
- *  7 -&gt; PREFIX-WL: for each workload address, -s ADDR and -d ADDR -&gt; PREFIX-Q -&gt; NFQUEUE
+ * 10 -&gt; PREFIX-WL: for each workload address, -s ADDR and -d ADDR -&gt; PREFIX-Q -&gt; NFQUEUE
  * </pre>
  * Rules 1-2 require CONFIRMED so the first packet of a connection always reaches the dp, even
  * when its ct mark was inherited (a RELATED connection created by a helper's expectation); after
@@ -24,6 +26,11 @@ import java.util.List;
  * UDP, whose packets stay in ctstate NEW until a reply but are CONFIRMED from the second on.
  * Everything not decided goes to the queue: first packets, and packets of connections the dp
  * accepted without a decision mark because it wants to see more of them.
+ *
+ * <p>Rule 9: the reset that REJECT sends carries the rejected packet's conntrack entry as RELATED,
+ * and that entry is still unconfirmed (the rejected SYN never left), shared by two packets;
+ * nfnetlink_queue drops such a packet instead of queueing it ({@code nf_ct_drop_unconfirmed}), so
+ * the reset would never reach the client. A reset only ends a connection: it passes unqueued.
  */
 final class IptablesScript {
     /** Chains the dp hooks from: forwarded traffic and the local paths. */
@@ -121,6 +128,9 @@ final class IptablesScript {
         s.append(p).append("-m mark --mark ").append(m.match(m.accept())).append(" -j ACCEPT\n");
         s.append(p).append("-m mark --mark ").append(m.match(m.drop())).append(save).append('\n');
         s.append(p).append("-m mark --mark ").append(m.match(m.drop())).append(" -j DROP\n");
+        s.append(p).append("-p tcp -m mark --mark ").append(m.match(m.reject())).append(" -j REJECT --reject-with tcp-reset\n");
+        s.append(p).append("-m mark --mark ").append(m.match(m.reject())).append(" -j DROP\n");
+        s.append(p).append("-p tcp -m tcp --tcp-flags RST RST -m conntrack --ctstate RELATED -j RETURN\n");
         if (f == IpFamily.IPV6) {
             for (int type : NDP_TYPES) {
                 s.append(p).append("-p ipv6-icmp -m icmp6 --icmpv6-type ").append(type).append(" -j RETURN\n");

@@ -15,6 +15,12 @@ package dev.microseg.dp.intercept;
  * (undecided) sends the connection's packets to the queue. Rewriting the ct mark through
  * ctnetlink ({@code Conntrack.setMark(tuple, DROP, MASK)}) cuts an offloaded connection.
  *
+ * <p>Reject: a verdict with {@link #rejectMark(int)} (both the accept and the drop bits, a value no
+ * connection decision uses) makes the intercept rules answer a TCP packet with a reset
+ * ({@code REJECT --reject-with tcp-reset}) and drop anything else. It is a packet mark only, never
+ * saved in the ct mark: the dp uses it for denied TCP when {@code tcp_rst_on_deny} is on, so the
+ * setting can change at run time without touching the rules.
+ *
  * @param mask   the bits owned; default {@link #DEFAULT_MASK}
  * @param accept value (within mask) meaning "accepted, offloaded"
  * @param drop   value (within mask) meaning "dropped in the kernel"
@@ -41,6 +47,15 @@ public record MarkBits(int mask, int accept, int drop) {
             throw new IllegalArgumentException("drop 0x" + Integer.toHexString(drop)
                     + " must be non-zero, inside mask 0x" + Integer.toHexString(mask) + " and differ from accept");
         }
+        if ((accept & drop) != 0) {
+            throw new IllegalArgumentException("accept 0x" + Integer.toHexString(accept) + " and drop 0x"
+                    + Integer.toHexString(drop) + " must not share bits (both together mean reject)");
+        }
+    }
+
+    /** The owned bits' value meaning "reject" (TCP reset, else drop): accept and drop bits together. */
+    public int reject() {
+        return accept | drop;
     }
 
     /** {@code current} with the owned bits set to ACCEPT: the mark for an offloading verdict. */
@@ -51,6 +66,11 @@ public record MarkBits(int mask, int accept, int drop) {
     /** {@code current} with the owned bits set to DROP. */
     public int dropMark(int current) {
         return (current & ~mask) | drop;
+    }
+
+    /** {@code current} with the owned bits set to REJECT (a packet mark only; see the class comment). */
+    public int rejectMark(int current) {
+        return (current & ~mask) | accept | drop;
     }
 
     /** {@code current} with the owned bits cleared (undecided: the connection is queued again). */

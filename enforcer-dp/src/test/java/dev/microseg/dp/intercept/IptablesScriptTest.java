@@ -33,6 +33,9 @@ class IptablesScriptTest {
                 -A MICROSEG-DP -m mark --mark 0x4000000/0xc000000 -j ACCEPT
                 -A MICROSEG-DP -m mark --mark 0x8000000/0xc000000 -j CONNMARK --save-mark --nfmask 0xc000000 --ctmask 0xc000000
                 -A MICROSEG-DP -m mark --mark 0x8000000/0xc000000 -j DROP
+                -A MICROSEG-DP -p tcp -m mark --mark 0xc000000/0xc000000 -j REJECT --reject-with tcp-reset
+                -A MICROSEG-DP -m mark --mark 0xc000000/0xc000000 -j DROP
+                -A MICROSEG-DP -p tcp -m tcp --tcp-flags RST RST -m conntrack --ctstate RELATED -j RETURN
                 -A MICROSEG-DP -j MICROSEG-DP-WL
                 -A MICROSEG-DP-Q -j NFQUEUE --queue-num 0 --queue-bypass
                 -A MICROSEG-DP-WL -s 10.65.0.2/32 -j MICROSEG-DP-Q

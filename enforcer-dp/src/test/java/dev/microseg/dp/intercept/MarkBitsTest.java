@@ -24,6 +24,9 @@ class MarkBitsTest {
         assertThat(M.decision(M.dropMark(foreign))).isEqualTo(MarkBits.Decision.DROP);
         assertThat(M.decision(foreign)).isEqualTo(MarkBits.Decision.UNDECIDED);
         assertThat(M.decision(MarkBits.DEFAULT_MASK)).as("both bits: not a decision").isEqualTo(MarkBits.Decision.UNDECIDED);
+        assertThat(M.rejectMark(M.acceptMark(foreign))).isEqualTo(foreign | MarkBits.DEFAULT_MASK);
+        assertThat(M.decision(M.rejectMark(foreign))).as("reject is a packet mark, not a connection decision")
+                .isEqualTo(MarkBits.Decision.UNDECIDED);
     }
 
     @Test
@@ -38,7 +41,8 @@ class MarkBitsTest {
                 arguments(0, 1, 2, "mask must not be 0"),
                 arguments(0x3, 0x4, 0x2, "accept 0x4 must be non-zero and inside mask 0x3"),
                 arguments(0x3, 0x1, 0x1, "drop 0x1 must be non-zero, inside mask 0x3 and differ from accept"),
-                arguments(0x3, 0x1, 0x0, "drop 0x0 must be non-zero"));
+                arguments(0x3, 0x1, 0x0, "drop 0x0 must be non-zero"),
+                arguments(0x3, 0x1, 0x3, "accept 0x1 and drop 0x3 must not share bits"));
     }
 
     @ParameterizedTest(name = "mask {0} accept {1} drop {2}")

@@ -206,6 +206,8 @@ class NfQueueKernelTest {
         }); UdpReceiver udp = topo.udpReceiver(ws2, 7005)) {
             topo.udpSend(ws1, ws2.ipv4(), 7005, n, 32);
             assertThat(udp.awaitDatagrams(n, WAIT)).isEqualTo(n);
+            // The queue thread counts a batch after its send returns: the datagrams can arrive first.
+            assertThat(dev.microseg.dp.testing.Await.until(() -> q.stats().verdicts(), v -> v >= n, WAIT)).isEqualTo(n);
             NfQueueStats s = q.stats();
             assertThat(s.verdicts()).isEqualTo(n);
             assertThat(s.batchMessages()).as("consecutive ids, same verdict").isEqualTo(1);
