@@ -47,10 +47,10 @@ public class RevisionService {
 
     public Page<RevisionView> list(Caller caller, PageRequest page) {
         long before = page.after() == null ? Long.MAX_VALUE : parseN(page.after());
-        return tx.read(caller.tenant(), c -> Page.of(Jdbc.list(c,
+        return Page.of(tx.query(caller.tenant(),
                 "SELECT n, at, actor, summary, changes::text AS changes FROM policy_revisions "
                         + "WHERE tenant_id = ? AND n < ? ORDER BY n DESC LIMIT ?", RevisionService::view,
-                caller.tenant(), before, page.fetch()), page, v -> Long.toString(v.n())));
+                caller.tenant(), before, page.fetch()), page, v -> Long.toString(v.n()));
     }
 
     public RevisionDetail get(Caller caller, long n) {
