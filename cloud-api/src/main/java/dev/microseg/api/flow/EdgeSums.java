@@ -19,9 +19,20 @@ import java.util.function.Predicate;
  * (docs/benchmarks.md, cloud-api).
  */
 final class EdgeSums {
-    /** Heaviest first; ties by client then server, in code-point order (independent of the database's collation). */
-    static final Comparator<Edge> HEAVIEST_FIRST = Comparator.comparingLong(Edge::bytes).reversed()
-            .thenComparing(Edge::client).thenComparing(Edge::server);
+    /**
+     * Heaviest first; ties by client then server, in UTF-16 order ({@link String#compareTo},
+     * independent of the database's collation). Written out rather than chained from
+     * {@code Comparator.comparingLong(...).thenComparing(...)}: sorting ~30,000 edges per
+     * request, the chain's indirections showed up in profiles.
+     */
+    static final Comparator<Edge> HEAVIEST_FIRST = (a, b) -> {
+        int c = Long.compare(b.bytes, a.bytes);
+        if (c != 0) {
+            return c;
+        }
+        c = a.client.compareTo(b.client);
+        return c != 0 ? c : a.server.compareTo(b.server);
+    };
 
     /** One client → server edge, summed over the window. */
     static final class Edge {
@@ -114,8 +125,10 @@ final class EdgeSums {
 
     private final Map<String, Map<String, Edge>> byClient = new HashMap<>();
     private int size;
+    private long rows;
 
     void add(String client, String server, int application, String verdict, long flows, long sessions, long packets, long bytes) {
+        rows++;
         Map<String, Edge> byServer = byClient.computeIfAbsent(client, k -> new HashMap<>());
         Edge e = byServer.get(server);
         if (e == null) {
@@ -129,6 +142,11 @@ final class EdgeSums {
     /** Distinct edges summed so far. */
     int size() {
         return size;
+    }
+
+    /** Rollup rows added so far. */
+    long rows() {
+        return rows;
     }
 
     /** The edges {@code keep} accepts, heaviest first ({@link #HEAVIEST_FIRST}). */
