@@ -194,6 +194,19 @@ class GraphTiersTest {
     }
 
     @Test
+    void theStreamedJsonEscapesAndWritesNullsLikeTheEncoder() throws Exception {
+        EdgeSums.Edge e = new EdgeSums.Edge("w-\"quoted\"", "ip:2001:db8::1");
+        e.add(2001, "violation", 1, 2, 3, 4);
+        e.add(1001, "denied", 5, 6, 7, 8);
+        Graph g = new Graph(base, base.plusSeconds(61), List.of(new Graph.GroupNode("g\\1 \u00e9\u2603", null)),
+                List.of(new Graph.EndpointNode("ip:2001:db8::1", true, "2001:db8::1", List.of()),
+                        new Graph.EndpointNode("w-\"quoted\"", false, "tab\there\nnewline \uD83D\uDE00", List.of("g\\1 \u00e9\u2603"))),
+                List.of(e), false, 1, 1);
+        assertThat(new String(GraphJson.write(g), StandardCharsets.UTF_8))
+                .isEqualTo(new String(json.writeValueAsBytes(g.toView()), StandardCharsets.UTF_8));
+    }
+
+    @Test
     void statsReadTheSameTotalsThroughEitherTier() {
         for (long[] win : WINDOWS) {
             TimeWindow w = window(win);

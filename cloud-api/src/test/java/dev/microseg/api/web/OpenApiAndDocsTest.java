@@ -26,6 +26,8 @@ class OpenApiAndDocsTest {
             assertThat(r.body()).as(path).contains("  " + path + "\n");
         }
         assertThat(r.body()).contains("policy_mode:").contains("application/problem+json").contains("next_cursor");
+        // the graph is streamed, not returned as a record: its documented schema must still be the Graph record's
+        assertThat(r.body()).contains("$ref: \"#/components/schemas/Graph\"").contains("max_edges:").contains("total_edges:");
     }
 
     @Test
