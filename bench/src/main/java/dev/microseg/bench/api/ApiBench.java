@@ -39,8 +39,8 @@ import java.util.UUID;
  *
  * <p>Usage: {@code ApiBench load|graph URL TOKEN} with {@code MICROSEG_DB_URL},
  * {@code MICROSEG_DB_USER}, {@code MICROSEG_DB_PASSWORD} set for {@code load};
- * {@code ApiBench cpu SECONDS API_PID POSTMASTER_PID} prints how the machine's CPU was shared
- * during a phase (see {@link CpuShare}).
+ * {@code ApiBench cpu SECONDS API_PID POSTMASTER_PID TRIGGER_FILE} prints how the machine's CPU
+ * was shared during a phase, from 2 s after TRIGGER_FILE appears (see {@link CpuShare}).
  */
 public final class ApiBench {
     static final int GROUPS = 1_000;
@@ -60,13 +60,13 @@ public final class ApiBench {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 4 && args[0].equals("cpu")) {
-            System.out.println(CpuShare.measure(Duration.ofSeconds(Long.parseLong(args[1])), Long.parseLong(args[2]),
-                    Long.parseLong(args[3])));
+        if (args.length == 5 && args[0].equals("cpu")) {
+            System.out.println(CpuShare.measure(java.nio.file.Path.of(args[4]), Duration.ofSeconds(2),
+                    Duration.ofSeconds(Long.parseLong(args[1])), Long.parseLong(args[2]), Long.parseLong(args[3])));
             return;
         }
         if (args.length != 3) {
-            System.err.println("usage: ApiBench load|graph URL TOKEN | cpu SECONDS API_PID POSTMASTER_PID");
+            System.err.println("usage: ApiBench load|graph URL TOKEN | cpu SECONDS API_PID POSTMASTER_PID TRIGGER_FILE");
             System.exit(64);
         }
         String url = args[1];
