@@ -3,6 +3,7 @@ package dev.microseg.api.flow;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,7 +17,8 @@ import java.util.List;
  * first only to walk it again through bean introspection cost more than the writing itself.
  */
 final class GraphJson {
-    private static final JsonFactory JSON = new JsonFactory();
+    /** Shared buffer pool: requests run on short-lived virtual threads (see JsonBodies.MAPPER). */
+    private static final JsonFactory JSON = JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build();
     /** Bytes per edge plus its two nodes, roughly: sizes the buffer so it rarely grows. */
     private static final int BYTES_PER_EDGE = 300;
 
