@@ -82,9 +82,9 @@ public class PolicyChanges {
      * (e.g. {@code create group web-servers}); with {@code always} a revision is stored even if
      * nothing changed (a restore is always a revision).
      *
-     * <p>Round trips: the tenant binding and the row lock go together, and the version bump,
-     * revision, audit row and NOTIFY are one statement, so a create costs four round trips
-     * (lock, the work's statement, record, COMMIT) where it cost ten.
+     * <p>Statements: the tenant binding travels with the row lock, and the version bump,
+     * revision, audit row and NOTIFY are one statement, so creating a group is five statements
+     * (bind, lock, insert, record, COMMIT) where it was nine.
      */
     public <T> T apply(Caller caller, String action, String summary, boolean always, Work<T> work) {
         UUID tenant = caller.tenant();
