@@ -48,7 +48,7 @@ public class ApiKeyController {
     }
 
     @Post
-    @Consumes(MediaType.APPLICATION_JSON)
+    @Consumes({MediaType.APPLICATION_JSON, MediaType.APPLICATION_FORM_URLENCODED})
     @Status(HttpStatus.CREATED)
     @Operation(operationId = "createApiKey", summary = "Create an API key; the response holds the token, shown only this once")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = ApiKeyBody.class)))

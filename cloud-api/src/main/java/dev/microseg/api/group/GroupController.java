@@ -48,7 +48,7 @@ public class GroupController {
     }
 
     @Post("/group")
-    @Consumes(MediaType.APPLICATION_JSON)
+    @Consumes({MediaType.APPLICATION_JSON, MediaType.APPLICATION_FORM_URLENCODED})
     @Status(HttpStatus.CREATED)
     @Secured(Role.EDITOR_ROLE)
     @Operation(operationId = "createGroup", summary = "Create a group")
@@ -70,7 +70,7 @@ public class GroupController {
     }
 
     @Put("/group/{name}")
-    @Consumes(MediaType.APPLICATION_JSON)
+    @Consumes({MediaType.APPLICATION_JSON, MediaType.APPLICATION_FORM_URLENCODED})
     @Secured(Role.EDITOR_ROLE)
     @Operation(operationId = "updateGroup", summary = "Replace a group (the name cannot change)")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = GroupBody.class)))

@@ -48,7 +48,7 @@ public class PolicyController {
     }
 
     @Post("/policy")
-    @Consumes(MediaType.APPLICATION_JSON)
+    @Consumes({MediaType.APPLICATION_JSON, MediaType.APPLICATION_FORM_URLENCODED})
     @Status(HttpStatus.CREATED)
     @Secured(Role.EDITOR_ROLE)
     @Operation(operationId = "createPolicy", summary = "Create a rule; its groups must exist")
@@ -70,7 +70,7 @@ public class PolicyController {
     }
 
     @Put("/policy/{id}")
-    @Consumes(MediaType.APPLICATION_JSON)
+    @Consumes({MediaType.APPLICATION_JSON, MediaType.APPLICATION_FORM_URLENCODED})
     @Secured(Role.EDITOR_ROLE)
     @Operation(operationId = "updatePolicy", summary = "Replace a rule (the id cannot change)")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = RuleBody.class)))

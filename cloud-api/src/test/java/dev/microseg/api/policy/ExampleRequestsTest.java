@@ -5,6 +5,8 @@ import dev.microseg.api.support.Http;
 import dev.microseg.api.support.Tenants;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,5 +48,23 @@ class ExampleRequestsTest {
         var fetched = http.get("/api/v1/policy/1001", t.viewer());
         assertThat(fetched.status()).isEqualTo(200);
         assertThat(fetched.json().get("to").asText()).isEqualTo("db-servers");
+    }
+
+    /**
+     * {@code curl -X POST -H 'Authorization: …' -d '{…}' URL} — the example typed as written —
+     * labels the body {@code application/x-www-form-urlencoded}; clients that send no type at all
+     * exist too. Both carry JSON and must be read as JSON; a type that cannot be JSON stays 415.
+     */
+    @ParameterizedTest(name = "[{index}] Content-Type {0} -> {1}")
+    @CsvSource(nullValues = "none", value = {
+            "application/x-www-form-urlencoded, 201",
+            "none, 201",
+            "text/xml, 415",
+    })
+    void bodiesAreReadAsJsonWhateverContentTypeCurlDefaultsTo(String contentType, int expected) {
+        var t = tenants.create();
+        var res = http.send("POST", "/api/v1/group", t.admin(), contentType, "{\"name\": \"web-servers\", \"policy_mode\": \"Monitor\"}");
+        assertThat(res.status()).as(res.toString()).isEqualTo(expected);
+        assertThat(res.contentType()).startsWith(expected == 201 ? "application/json" : "application/problem+json");
     }
 }
