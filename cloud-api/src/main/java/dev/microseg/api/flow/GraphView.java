@@ -21,9 +21,9 @@ public record GraphView(Instant from, Instant to, List<GraphNode> nodes, List<Gr
                         @Schema(description = "true when edges were left out (total_edges > max_edges): only the max_edges "
                                 + "heaviest, by bytes, are returned")
                         boolean truncated,
-                        @Schema(description = "the limit applied (the max_edges parameter, default 5000)")
+                        @Schema(name = "max_edges", description = "the limit applied (the max_edges parameter, default 5000)")
                         @JsonProperty("max_edges") int maxEdges,
-                        @Schema(description = "edges before the limit (in the window, touching the group if one was given)")
+                        @Schema(name = "total_edges", description = "edges before the limit (in the window, touching the group if one was given)")
                         @JsonProperty("total_edges") int totalEdges) {
 
     /** A group, a workload, or an address outside the cluster ({@code ip:...}). */
@@ -32,7 +32,7 @@ public record GraphView(Instant from, Instant to, List<GraphNode> nodes, List<Gr
     @Schema(name = "GraphNode")
     public record GraphNode(String id, @Schema(allowableValues = {"group", "workload", "external"}) String kind, String name,
                             @Schema(description = "groups of a workload or external node; empty for group nodes") List<String> groups,
-                            @Schema(nullable = true) @JsonProperty("policy_mode") String policyMode) {
+                            @Schema(name = "policy_mode", nullable = true) @JsonProperty("policy_mode") String policyMode) {
     }
 
     /** Flows from a client endpoint to a server endpoint, summed over the window. */
