@@ -1,6 +1,7 @@
 package dev.microseg.api.flow;
 
 import dev.microseg.api.auth.Caller;
+import dev.microseg.api.db.Jdbc;
 import dev.microseg.api.db.TenantTx;
 import dev.microseg.api.error.ApiException;
 import dev.microseg.api.error.ErrorCode;
@@ -24,6 +25,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.function.Predicate;
 
 /**
@@ -82,11 +84,16 @@ public class GraphService {
                 if (g == null) {
                     throw ApiException.field(ErrorCode.INVALID_QUERY, "group", "group '" + focus + "' does not exist");
                 }
-                if (g.membership() instanceof Membership.Addresses) {
-                    // SQL narrows to edges with an outside end; which addresses fall in the group's CIDRs is decided here
+                if (g.membership() instanceof Membership.Addresses addresses) {
+                    // An address group covers every address in its CIDRs: the data plane matches a rule naming it by
+                    // address, so a workload with an address inside is the group's too (as /connections?group= finds
+                    // by IP). The rollup keeps workload ids, not their addresses: those workloads come from the
+                    // inventory, and SQL narrows to them plus edges with an outside end, whose addresses are checked here.
                     external = true;
-                    members = new String[0];
-                    keep = e -> m.groupsOfEndpoint(e.client()).contains(focus) || m.groupsOfEndpoint(e.server()).contains(focus);
+                    members = workloadsIn(c, caller.tenant(), addresses);
+                    Set<String> inside = Set.of(members);
+                    Predicate<String> touches = id -> id.startsWith("ip:") ? m.groupsOfEndpoint(id).contains(focus) : inside.contains(id);
+                    keep = e -> touches.test(e.client()) || touches.test(e.server());
                 } else {
                     members = m.membersOf().getOrDefault(focus, Set.of()).toArray(String[]::new);
                 }
@@ -107,6 +114,14 @@ public class GraphService {
             }
             return graph;
         });
+    }
+
+    /** Ids of the tenant's workloads with an address in one of the group's CIDRs. */
+    private static String[] workloadsIn(Connection c, UUID tenant, Membership.Addresses group) throws SQLException {
+        String[] cidrs = group.cidrs().stream().map(Object::toString).toArray(String[]::new);
+        return Jdbc.list(c, "SELECT id FROM workloads w WHERE tenant_id = ? "
+                + "AND EXISTS (SELECT 1 FROM unnest(w.addresses) a WHERE a <<= ANY(?::cidr[]))", rs -> rs.getString(1), tenant, cidrs)
+                .toArray(String[]::new);
     }
 
     private static EdgeSums sum(Connection c, Caller caller, EdgeTiers plan, String[] members, boolean external) throws SQLException {
