@@ -15,6 +15,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -36,7 +38,9 @@ import java.util.UUID;
  * workload talking to 3 fixed peers (30,000 pairs), 90 % allowed, 8 % violation, 2 % denied.
  *
  * <p>Usage: {@code ApiBench load|graph URL TOKEN} with {@code MICROSEG_DB_URL},
- * {@code MICROSEG_DB_USER}, {@code MICROSEG_DB_PASSWORD} set for {@code load}.
+ * {@code MICROSEG_DB_USER}, {@code MICROSEG_DB_PASSWORD} set for {@code load};
+ * {@code ApiBench cpu SECONDS API_PID POSTMASTER_PID TRIGGER_FILE} prints how the machine's CPU
+ * was shared during a phase, from 2 s after TRIGGER_FILE appears (see {@link CpuShare}).
  */
 public final class ApiBench {
     static final int GROUPS = 1_000;
@@ -56,8 +60,13 @@ public final class ApiBench {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 5 && args[0].equals("cpu")) {
+            System.out.println(CpuShare.measure(java.nio.file.Path.of(args[4]), Duration.ofSeconds(2),
+                    Duration.ofSeconds(Long.parseLong(args[1])), Long.parseLong(args[2]), Long.parseLong(args[3])));
+            return;
+        }
         if (args.length != 3) {
-            System.err.println("usage: ApiBench load|graph URL TOKEN");
+            System.err.println("usage: ApiBench load|graph URL TOKEN | cpu SECONDS API_PID POSTMASTER_PID TRIGGER_FILE");
             System.exit(64);
         }
         String url = args[1];
@@ -99,6 +108,13 @@ public final class ApiBench {
                 "datasources.default.username", System.getenv("MICROSEG_DB_USER"),
                 "datasources.default.password", System.getenv("MICROSEG_DB_PASSWORD"),
                 "micronaut.server.port", -1)).start()) {
+            try (var c = java.sql.DriverManager.getConnection(System.getenv("MICROSEG_DB_URL"), System.getenv("MICROSEG_DB_USER"),
+                    System.getenv("MICROSEG_DB_PASSWORD"));
+                 var rs = c.createStatement().executeQuery("SELECT current_setting('fsync'), current_setting('synchronous_commit'), "
+                         + "current_setting('server_version')")) {
+                rs.next();
+                System.out.printf("postgresql %s: fsync=%s synchronous_commit=%s%n", rs.getString(3), rs.getString(1), rs.getString(2));
+            }
             InventoryStore inventory = ctx.getBean(InventoryStore.class);
             long t2 = System.nanoTime();
             List<Workload> batch = new ArrayList<>();
@@ -177,10 +193,23 @@ public final class ApiBench {
             expect(send(url, token, "GET", "/health", null), 200);
             health[i] = System.nanoTime() - s;
         }
-        System.out.printf("graph (last hour, %d edges, %d nodes): p50 %.1f ms, p99 %.1f ms%n", edges, nodes, pct(graph, 50), pct(graph, 99));
+        System.out.printf("graph (last hour, %d edges, %d nodes): p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", edges, nodes, pct(graph, 50),
+                pct(graph, 99), pct(graph, 100));
         System.out.printf("graph?group= (one group's members): p50 %.1f ms, p99 %.1f ms%n", pct(focused, 50), pct(focused, 99));
         System.out.printf("baseline GET /health: p50 %.2f ms, p99 %.2f ms; graph p50 / health p50 = %.0fx%n",
                 pct(health, 50), pct(health, 99), pct(graph, 50) / pct(health, 50));
+
+        // a day: 23 whole hours from the hourly tier and the ragged minutes at both ends
+        int dayRuns = 20;
+        long[] day = new long[dayRuns];
+        String dayPath = "/api/v1/graph?from=" + URLEncoder.encode(Instant.now().minus(Duration.ofHours(HOURS)).toString(), StandardCharsets.UTF_8);
+        expect(send(url, token, "GET", dayPath, null), 200);
+        for (int i = 0; i < dayRuns; i++) {
+            long s = System.nanoTime();
+            expect(send(url, token, "GET", dayPath, null), 200);
+            day[i] = System.nanoTime() - s;
+        }
+        System.out.printf("graph (last %d hours, %d runs): p50 %.1f ms, max %.1f ms%n", HOURS, dayRuns, pct(day, 50), pct(day, 100));
     }
 
     static String group(int g) {

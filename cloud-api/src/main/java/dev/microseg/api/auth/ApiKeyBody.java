@@ -10,7 +10,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 public record ApiKeyBody(
         @Schema(description = "a label for people", example = "terraform") String name,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"admin", "editor", "viewer"}) String role,
-        @Schema(description = "RFC 3339 time after which the key stops working; absent = never", nullable = true,
+        @Schema(name = "expires_at", description = "RFC 3339 time after which the key stops working; absent = never", nullable = true,
                 example = "2027-01-01T00:00:00Z")
         @JsonProperty("expires_at") String expiresAt) {
 }

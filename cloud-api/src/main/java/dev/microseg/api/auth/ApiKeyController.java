@@ -48,10 +48,10 @@ public class ApiKeyController {
     }
 
     @Post
-    @Consumes({MediaType.APPLICATION_JSON, MediaType.APPLICATION_FORM_URLENCODED})
+    @Consumes(MediaType.APPLICATION_JSON)
     @Status(HttpStatus.CREATED)
     @Operation(operationId = "createApiKey", summary = "Create an API key; the response holds the token, shown only this once")
-    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = ApiKeyBody.class)))
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiKeyBody.class)))
     @ApiResponse(responseCode = "201", description = "created", content = @Content(schema = @Schema(implementation = CreatedApiKey.class)))
     @ApiResponse(responseCode = "400", description = "invalid body", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public CreatedApiKey create(Authentication auth, @Nullable @Body String body) {

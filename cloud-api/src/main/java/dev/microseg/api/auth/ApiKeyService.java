@@ -12,7 +12,6 @@ import dev.microseg.model.InvalidFieldException;
 import dev.microseg.model.Names;
 import jakarta.inject.Singleton;
 
-import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -91,14 +90,14 @@ public class ApiKeyService {
 
     public Page<ApiKeyView> list(Caller caller, PageRequest page) {
         UUID after = page.after() == null ? null : parseCursorId(page.after());
-        return tx.read(caller.tenant(), c -> Page.of(Jdbc.list(c,
+        return Page.of(tx.query(caller.tenant(),
                 "SELECT " + COLUMNS + " FROM api_keys WHERE tenant_id = ? AND (?::uuid IS NULL OR id > ?::uuid) ORDER BY id LIMIT ?",
-                ApiKeyService::view, caller.tenant(), after, after, page.fetch()), page, v -> v.id().toString()));
+                ApiKeyService::view, caller.tenant(), after, after, page.fetch()), page, v -> v.id().toString());
     }
 
     public Optional<ApiKeyView> get(Caller caller, UUID id) {
-        return tx.read(caller.tenant(), c -> Jdbc.one(c, "SELECT " + COLUMNS + " FROM api_keys WHERE tenant_id = ? AND id = ?",
-                ApiKeyService::view, caller.tenant(), id));
+        return tx.queryOne(caller.tenant(), "SELECT " + COLUMNS + " FROM api_keys WHERE tenant_id = ? AND id = ?",
+                ApiKeyService::view, caller.tenant(), id);
     }
 
     /** Revokes a key at once; revoking again is harmless. Empty if the key does not exist. */
@@ -108,6 +107,8 @@ public class ApiKeyService {
                     + "WHERE tenant_id = ? AND id = ? RETURNING " + COLUMNS, ApiKeyService::view, caller.tenant(), id);
             if (v.isPresent()) {
                 AuditLog.record(c, caller.tenant(), caller.actor(), "api_key.revoke", "api_key/" + id, Map.of());
+                // other replicas evict their cached copy when this commits (ApiKeyRevocations)
+                Jdbc.list(c, "SELECT pg_notify(?, ?)", rs -> Boolean.TRUE, ApiKeyRevocations.CHANNEL, id.toString());
             }
             return v;
         });
@@ -115,13 +116,9 @@ public class ApiKeyService {
         return out;
     }
 
-    /** Loads a key for authentication, under the tenant the token names. */
+    /** Loads a key for authentication, under the tenant the token names, in one round trip. */
     public Optional<StoredKey> lookup(UUID tenant, UUID id) {
-        return tx.read(tenant, c -> lookup(c, tenant, id));
-    }
-
-    static Optional<StoredKey> lookup(Connection c, UUID tenant, UUID id) throws SQLException {
-        return Jdbc.one(c, "SELECT role, secret_hash, expires_at, revoked_at FROM api_keys WHERE tenant_id = ? AND id = ?",
+        return tx.queryOne(tenant, "SELECT role, secret_hash, expires_at, revoked_at FROM api_keys WHERE tenant_id = ? AND id = ?",
                 rs -> new StoredKey(tenant, id, Role.parse("role", rs.getString("role")), rs.getBytes("secret_hash"),
                         Jdbc.instant(rs, "expires_at"), Jdbc.instant(rs, "revoked_at")), tenant, id);
     }

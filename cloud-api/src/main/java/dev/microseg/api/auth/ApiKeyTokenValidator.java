@@ -49,10 +49,11 @@ public class ApiKeyTokenValidator implements TokenValidator<HttpRequest<?>> {
         if (cached.isPresent()) {
             return Mono.justOrEmpty(authenticate(t, cached.get()));
         }
+        long epoch = cache.epoch();
         return Mono.fromCallable(() -> keys.lookup(t.tenant(), t.keyId()))
                 .subscribeOn(blocking)
                 .flatMap(stored -> {
-                    stored.ifPresent(cache::put);
+                    stored.ifPresent(s -> cache.put(s, epoch));
                     return Mono.justOrEmpty(stored.flatMap(s -> authenticate(t, s)));
                 });
     }

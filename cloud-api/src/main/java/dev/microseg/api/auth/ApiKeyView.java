@@ -15,11 +15,11 @@ public record ApiKeyView(
         UUID id,
         String name,
         @Schema(allowableValues = {"admin", "editor", "viewer"}) String role,
-        @JsonProperty("created_at") Instant createdAt,
-        @JsonProperty("created_by") String createdBy,
-        @Schema(nullable = true) @JsonProperty("expires_at") Instant expiresAt,
-        @Schema(nullable = true) @JsonProperty("revoked_at") Instant revokedAt,
-        @Schema(nullable = true, description = "last use, updated in batches every few seconds")
+        @Schema(name = "created_at") @JsonProperty("created_at") Instant createdAt,
+        @Schema(name = "created_by") @JsonProperty("created_by") String createdBy,
+        @Schema(name = "expires_at", nullable = true) @JsonProperty("expires_at") Instant expiresAt,
+        @Schema(name = "revoked_at", nullable = true) @JsonProperty("revoked_at") Instant revokedAt,
+        @Schema(name = "last_used_at", nullable = true, description = "last use, updated in batches every few seconds")
         @JsonProperty("last_used_at") Instant lastUsedAt,
-        @JsonProperty("use_count") long useCount) {
+        @Schema(name = "use_count") @JsonProperty("use_count") long useCount) {
 }

@@ -13,29 +13,42 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Records API key use without a database write per request: uses are counted in memory and
  * flushed every few seconds as one UPDATE of {@code last_used_at}/{@code use_count} plus one
  * {@code api_key.use} audit row per key that was used (with the count and time span).
+ *
+ * <p>Counting and flushing never lose a use: a batch is an immutable {@link Usage} replaced
+ * with {@link ConcurrentHashMap#merge} and taken with {@link ConcurrentHashMap#remove}, both
+ * atomic per key, so a use either joins the batch before a flush takes it or starts the next
+ * one. (Counting on a mutable batch after looking it up lost the uses that landed on a batch a
+ * flush had already written.) A batch whose write fails is merged back and retried on the next
+ * flushes, up to {@link #MAX_FLUSH_ATTEMPTS}; the map holds at most one batch per key.
  */
 @Singleton
 public class KeyUsageRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(KeyUsageRecorder.class);
+    /**
+     * Flushes one batch may fail before it is dropped: a database blip is over within a few
+     * flush intervals, while a batch that keeps failing (its tenant deleted, say) would
+     * otherwise be retried and logged forever.
+     */
+    static final int MAX_FLUSH_ATTEMPTS = 3;
 
     private record KeyRef(UUID tenant, UUID key) {
     }
 
-    private static final class Usage {
-        final AtomicLong count = new AtomicLong();
-        final AtomicReference<Instant> first = new AtomicReference<>();
-        volatile Instant last;
+    /** Uses of one key since the last flush; {@code failures}: flushes of (part of) it that failed. */
+    private record Usage(long count, Instant first, Instant last, int failures) {
+        Usage plus(Usage o) {
+            return new Usage(count + o.count, first.isBefore(o.first) ? first : o.first, last.isAfter(o.last) ? last : o.last,
+                    Math.max(failures, o.failures));
+        }
     }
 
     private final TenantTx tx;
-    private final Map<KeyRef, Usage> pending = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<KeyRef, Usage> pending = new ConcurrentHashMap<>();
 
     public KeyUsageRecorder(TenantTx tx) {
         this.tx = tx;
@@ -43,10 +56,7 @@ public class KeyUsageRecorder {
 
     void used(UUID tenant, UUID key) {
         Instant now = Instant.now();
-        Usage u = pending.computeIfAbsent(new KeyRef(tenant, key), k -> new Usage());
-        u.first.compareAndSet(null, now);
-        u.last = now;
-        u.count.incrementAndGet();
+        pending.merge(new KeyRef(tenant, key), new Usage(1, now, now, 0), Usage::plus);
     }
 
     /** Writes what accumulated since the last flush. */
@@ -55,20 +65,27 @@ public class KeyUsageRecorder {
     public void flush() {
         for (KeyRef ref : pending.keySet()) {
             Usage u = pending.remove(ref);
-            if (u == null || u.count.get() == 0) {
+            if (u == null) {
                 continue;
             }
             try {
                 tx.write(ref.tenant, c -> {
                     Jdbc.update(c, "UPDATE api_keys SET use_count = use_count + ?, "
                                     + "last_used_at = greatest(coalesce(last_used_at, ?), ?) WHERE tenant_id = ? AND id = ?",
-                            u.count.get(), u.last, u.last, ref.tenant, ref.key);
+                            u.count(), u.last(), u.last(), ref.tenant, ref.key);
                     AuditLog.record(c, ref.tenant, "apikey:" + ref.key, "api_key.use", "api_key/" + ref.key,
-                            Map.of("count", u.count.get(), "first", u.first.get().toString(), "last", u.last.toString()));
+                            Map.of("count", u.count(), "first", u.first().toString(), "last", u.last().toString()));
                     return null;
                 });
             } catch (RuntimeException e) {
-                LOG.warn("recording api key usage failed key={} count={}", ref.key, u.count.get(), e);
+                int failures = u.failures() + 1;
+                if (failures < MAX_FLUSH_ATTEMPTS) {
+                    pending.merge(ref, new Usage(u.count(), u.first(), u.last(), failures), Usage::plus);
+                    LOG.warn("recording api key usage failed, kept for the next flush key={} count={} attempt={}", ref.key, u.count(),
+                            failures, e);
+                } else {
+                    LOG.error("recording api key usage failed {} times, dropped key={} count={}", failures, ref.key, u.count(), e);
+                }
             }
         }
     }

@@ -47,7 +47,7 @@ public final class Jdbc {
         return one(c, sql, rs -> rs.getLong(1), params).orElse(0L);
     }
 
-    private static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
+    static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);
         try {
             for (int i = 0; i < params.length; i++) {

@@ -5,18 +5,26 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The local stack's PostgreSQL ({@code ./microseg up}): zonky's embedded PostgreSQL binaries
- * from Maven Central, with a persistent data directory that is never cleaned, so
- * {@code up}/{@code down}/{@code up} keeps data. Prints {@value #READY} once PostgreSQL accepts
- * connections and stops it cleanly on SIGTERM.
+ * The local stack's PostgreSQL ({@code ./microseg up}, and {@code bench/api/run}): zonky's
+ * embedded PostgreSQL binaries from Maven Central, with a persistent data directory that is
+ * never cleaned, so {@code up}/{@code down}/{@code up} keeps data. Prints {@value #READY} once
+ * PostgreSQL accepts connections and stops it cleanly on SIGTERM.
+ *
+ * <p>Durable like a production server: zonky starts PostgreSQL with {@code -F} (fsync off) and
+ * {@code synchronous_commit=off}, right for throw-away test databases but not for data kept
+ * across restarts, nor for benchmark figures that claim to include commit cost. Both are set
+ * back to PostgreSQL's defaults here ({@link #DURABLE}); the tests' database keeps zonky's.
  *
  * <p>Usage: {@code DevPostgres --data DIR --port N}
  */
 public final class DevPostgres {
     public static final String READY = "microseg-dev-postgres ready";
+    /** Server settings that undo zonky's non-durable defaults ({@code -c} options come after its {@code -F}). */
+    static final Map<String, String> DURABLE = Map.of("fsync", "on", "synchronous_commit", "on");
 
     private DevPostgres() {
     }
@@ -35,11 +43,12 @@ public final class DevPostgres {
             usage("--data DIR and --port N are required");
         }
         Files.createDirectories(data);
-        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(data)
                 .setCleanDataDirectory(false)
-                .setPort(port)
-                .start();
+                .setPort(port);
+        DURABLE.forEach(builder::setServerConfig);
+        EmbeddedPostgres pg = builder.start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

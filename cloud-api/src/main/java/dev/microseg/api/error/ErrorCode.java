@@ -30,7 +30,8 @@ public enum ErrorCode {
     BAD_REQUEST(17, HttpStatus.BAD_REQUEST, "INVALID_ARGUMENT", false, "Bad request"),
     CONFLICT(18, HttpStatus.CONFLICT, "ABORTED", true, "Conflict"),
     UNAVAILABLE(19, HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE", true, "Service unavailable"),
-    INTERNAL(20, HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL", true, "Internal error");
+    INTERNAL(20, HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL", true, "Internal error"),
+    REVISION_TOO_OLD(21, HttpStatus.BAD_REQUEST, "FAILED_PRECONDITION", false, "Revision too old");
 
     private final int number;
     private final HttpStatus status;

@@ -20,7 +20,7 @@ public record Problem(
         @Schema(example = "400") int status,
         String detail,
         @Schema(description = "stable error code name", example = "UNKNOWN_GROUP") String code,
-        @Schema(description = "stable error code number, never reused", example = "6")
+        @Schema(name = "code_number", description = "stable error code number, never reused", example = "6")
         @com.fasterxml.jackson.annotation.JsonProperty("code_number") int codeNumber,
         @Schema(description = "whether repeating the same request may succeed") boolean retryable,
         List<FieldError> errors) {

@@ -11,13 +11,13 @@ import java.time.Instant;
 @Serdeable
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @Schema(name = "Connection")
-public record ConnectionView(long id, @JsonProperty("window_start") Instant windowStart, @JsonProperty("node_id") String nodeId,
-                             @JsonProperty("client_workload") String clientWorkload,
-                             @JsonProperty("server_workload") String serverWorkload,
-                             @JsonProperty("client_ip") String clientIp, @JsonProperty("server_ip") String serverIp,
+public record ConnectionView(long id, @Schema(name = "window_start") @JsonProperty("window_start") Instant windowStart, @Schema(name = "node_id") @JsonProperty("node_id") String nodeId,
+                             @Schema(name = "client_workload") @JsonProperty("client_workload") String clientWorkload,
+                             @Schema(name = "server_workload") @JsonProperty("server_workload") String serverWorkload,
+                             @Schema(name = "client_ip") @JsonProperty("client_ip") String clientIp, @Schema(name = "server_ip") @JsonProperty("server_ip") String serverIp,
                              @Schema(allowableValues = {"any", "icmp", "tcp", "udp", "icmpv6"}) String protocol,
-                             @JsonProperty("server_port") int serverPort, String application,
-                             @JsonProperty("rule_id") long ruleId,
+                             @Schema(name = "server_port") @JsonProperty("server_port") int serverPort, String application,
+                             @Schema(name = "rule_id") @JsonProperty("rule_id") long ruleId,
                              @Schema(allowableValues = {"allowed", "violation", "denied"}) String verdict,
                              long sessions, long packets, long bytes) {
 }

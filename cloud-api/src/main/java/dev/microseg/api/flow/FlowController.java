@@ -2,11 +2,13 @@ package dev.microseg.api.flow;
 
 import dev.microseg.api.auth.Caller;
 import dev.microseg.api.auth.Role;
-import dev.microseg.api.db.Jdbc;
 import dev.microseg.api.db.TenantTx;
 import dev.microseg.api.web.Page;
 import dev.microseg.api.web.PageRequest;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
@@ -16,10 +18,12 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 import java.sql.Timestamp;
-import java.time.temporal.ChronoUnit;
 
 /** Topology graph, connections and stats: the flow read models. */
 @Controller("/api/v1")
@@ -30,22 +34,28 @@ public class FlowController {
     private final GraphService graph;
     private final ConnectionService connections;
     private final TenantTx tx;
+    private final boolean hourlyTier;
 
-    public FlowController(GraphService graph, ConnectionService connections, TenantTx tx) {
+    public FlowController(GraphService graph, ConnectionService connections, TenantTx tx,
+                          @Value("${microseg.graph.hourly-tier:true}") boolean hourlyTier) {
         this.graph = graph;
         this.connections = connections;
         this.tx = tx;
+        this.hourlyTier = hourlyTier;
     }
 
-    @Get("/graph")
+    @Get(uri = "/graph", produces = MediaType.APPLICATION_JSON)
     @Operation(operationId = "getGraph", summary = "Topology over a time window: group, workload and external nodes; edges aggregate flows")
-    public GraphView graph(Authentication auth,
-                           @Parameter(description = "RFC 3339; default: one hour before to") @Nullable @QueryValue String from,
-                           @Parameter(description = "RFC 3339; default: now") @Nullable @QueryValue String to,
-                           @Parameter(description = "only edges touching members of this group") @Nullable @QueryValue String group,
-                           @Parameter(description = "heaviest edges kept (by bytes), default 5000, at most 50000")
-                           @Nullable @QueryValue("max_edges") Integer maxEdges) {
-        return graph.graph(Caller.of(auth), TimeWindow.of(from, to), group, maxEdges);
+    @ApiResponse(responseCode = "200", description = "the topology; truncated, max_edges and total_edges say whether edges were left out",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = GraphView.class)))
+    public HttpResponse<byte[]> graph(Authentication auth,
+                                      @Parameter(description = "RFC 3339; default: one hour before to") @Nullable @QueryValue String from,
+                                      @Parameter(description = "RFC 3339; default: now") @Nullable @QueryValue String to,
+                                      @Parameter(description = "only edges touching members of this group") @Nullable @QueryValue String group,
+                                      @Parameter(description = "heaviest edges kept (by bytes), default 5000, at most 50000")
+                                      @Nullable @QueryValue("max_edges") Integer maxEdges) {
+        Graph g = graph.graph(Caller.of(auth), TimeWindow.of(from, to), group, maxEdges);
+        return HttpResponse.ok(GraphJson.write(g)).contentType(MediaType.APPLICATION_JSON_TYPE);
     }
 
     @Get("/connections")
@@ -67,7 +77,9 @@ public class FlowController {
     public StatsView stats(Authentication auth, @Nullable @QueryValue String from, @Nullable @QueryValue String to) {
         Caller caller = Caller.of(auth);
         TimeWindow w = TimeWindow.of(from, to);
-        return tx.read(caller.tenant(), c -> Jdbc.one(c, "SELECT "
+        EdgeTiers plan = EdgeTiers.plan(w, hourlyTier);
+        String window = "tenant_id = t.id AND bucket >= ? AND bucket < ?";
+        return tx.queryOne(caller.tenant(), "SELECT "
                         + "(SELECT count(*) FROM workloads WHERE tenant_id = t.id) AS workloads, "
                         + "(SELECT count(*) FROM groups WHERE tenant_id = t.id) AS groups, "
                         + "(SELECT count(*) FROM rules WHERE tenant_id = t.id) AS policies, "
@@ -76,11 +88,15 @@ public class FlowController {
                         + "t.policy_version, f.flows, f.sessions, f.violations, f.denied "
                         + "FROM tenants t, LATERAL (SELECT coalesce(sum(flows), 0) AS flows, coalesce(sum(sessions), 0) AS sessions, "
                         + "  coalesce(sum(sessions) FILTER (WHERE verdict = 'violation'), 0) AS violations, "
-                        + "  coalesce(sum(sessions) FILTER (WHERE verdict = 'denied'), 0) AS denied "
-                        + "  FROM flow_edges WHERE tenant_id = t.id AND bucket >= ? AND bucket < ?) f WHERE t.id = ?",
+                        + "  coalesce(sum(sessions) FILTER (WHERE verdict = 'denied'), 0) AS denied FROM ("
+                        + "    SELECT flows, sessions, verdict FROM flow_edges WHERE " + window
+                        + "    UNION ALL SELECT flows, sessions, verdict FROM flow_edges_hourly WHERE " + window
+                        + "    UNION ALL SELECT flows, sessions, verdict FROM flow_edges WHERE " + window + ") e) f WHERE t.id = ?",
                 rs -> new StatsView(rs.getLong("workloads"), rs.getLong("groups"), rs.getLong("policies"), rs.getLong("nodes"),
                         rs.getLong("connected"), rs.getLong("policy_version"), rs.getLong("flows"), rs.getLong("sessions"),
-                        rs.getLong("violations"), rs.getLong("denied"), w.from().truncatedTo(ChronoUnit.MINUTES), w.to()),
-                Timestamp.from(w.from().truncatedTo(ChronoUnit.MINUTES)), Timestamp.from(w.to()), caller.tenant()).orElseThrow());
+                        rs.getLong("violations"), rs.getLong("denied"), plan.minutesFrom(), w.to()),
+                Timestamp.from(plan.minutesFrom()), Timestamp.from(plan.hoursFrom()), Timestamp.from(plan.hoursFrom()),
+                Timestamp.from(plan.hoursTo()), Timestamp.from(plan.hoursTo()), Timestamp.from(plan.minutesTo()), caller.tenant())
+                .orElseThrow();
     }
 }

@@ -24,9 +24,10 @@ import java.util.UUID;
  * The one place flow records enter the database; the node channel calls {@link #ingest} with
  * each acknowledged {@code FlowBatch}. In one transaction: COPY the batch into a temporary
  * staging table (PostgreSQL refuses COPY FROM into a table under row-level security), insert it
- * into the partitioned {@code flows} table (RLS checks every row's tenant), and add it to the
- * per-minute {@code flow_edges} rollup with an upsert — so the graph and stats read the rollup
- * and never scan raw flows.
+ * into the partitioned {@code flows} table (RLS checks every row's tenant), and add it to both
+ * tiers of the edge rollup — per minute ({@code flow_edges}) and per UTC hour
+ * ({@code flow_edges_hourly}) — with an upsert each, so the graph and stats read the rollup and
+ * never scan raw flows.
  */
 @Singleton
 public class FlowIngestor {
@@ -68,16 +69,26 @@ public class FlowIngestor {
                     + "server_ip, protocol, server_port, application, rule_id, verdict, sessions, packets, bytes) "
                     + "SELECT ?, window_start, node_id, client_workload, server_workload, client_ip, server_ip, protocol, server_port, "
                     + "application, rule_id, verdict, sessions, packets, bytes FROM microseg_flow_stage", tenant);
-            Jdbc.update(c, "INSERT INTO flow_edges AS e (tenant_id, bucket, client, server, application, verdict, flows, sessions, "
-                    + "packets, bytes) SELECT ?, date_trunc('minute', window_start), "
-                    + "CASE WHEN client_workload = '' THEN 'ip:' || host(client_ip) ELSE client_workload END, "
-                    + "CASE WHEN server_workload = '' THEN 'ip:' || host(server_ip) ELSE server_workload END, "
-                    + "application, verdict, count(*), sum(sessions), sum(packets), sum(bytes) FROM microseg_flow_stage "
-                    + "GROUP BY 2, 3, 4, 5, 6 ON CONFLICT (tenant_id, bucket, client, server, application, verdict) DO UPDATE SET "
-                    + "flows = e.flows + EXCLUDED.flows, sessions = e.sessions + EXCLUDED.sessions, "
-                    + "packets = e.packets + EXCLUDED.packets, bytes = e.bytes + EXCLUDED.bytes", tenant);
+            rollup(c, tenant, "flow_edges", "date_trunc('minute', window_start)");
+            rollup(c, tenant, "flow_edges_hourly", "date_trunc('hour', window_start, 'UTC')");
             return n;
         });
+    }
+
+    /**
+     * Adds the staged batch to one tier of the edge rollup. Both tiers are fed from the same
+     * staging rows in the same transaction, so an hourly row always equals the sum of its minute
+     * rows (the graph relies on it to mix them).
+     */
+    private static void rollup(Connection c, UUID tenant, String table, String bucket) throws SQLException {
+        Jdbc.update(c, "INSERT INTO " + table + " AS e (tenant_id, bucket, client, server, application, verdict, flows, sessions, "
+                + "packets, bytes) SELECT ?, " + bucket + ", "
+                + "CASE WHEN client_workload = '' THEN 'ip:' || host(client_ip) ELSE client_workload END, "
+                + "CASE WHEN server_workload = '' THEN 'ip:' || host(server_ip) ELSE server_workload END, "
+                + "application, verdict, count(*), sum(sessions), sum(packets), sum(bytes) FROM microseg_flow_stage "
+                + "GROUP BY 2, 3, 4, 5, 6 ON CONFLICT (tenant_id, bucket, client, server, application, verdict) DO UPDATE SET "
+                + "flows = e.flows + EXCLUDED.flows, sessions = e.sessions + EXCLUDED.sessions, "
+                + "packets = e.packets + EXCLUDED.packets, bytes = e.bytes + EXCLUDED.bytes", tenant);
     }
 
     private static void copy(Connection c, List<FlowRecord> records) throws SQLException {

@@ -17,10 +17,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Daily partitions of {@code flows} and {@code flow_edges}: created a week ahead every hour,
- * on demand for the days an ingested batch touches, and dropped past the retention period
- * (retention is dropping whole partitions, never DELETE). The work is done by the SECURITY
- * DEFINER functions of migration V7, since the application role does not own the tables.
+ * Daily partitions of {@code flows}, {@code flow_edges} and {@code flow_edges_hourly}: created a
+ * week ahead every hour, on demand for the days an ingested batch touches, and dropped past the
+ * retention period (retention is dropping whole partitions, never DELETE). The work is done by
+ * the SECURITY DEFINER functions of migrations V7 and V8, since the application role does not
+ * own the tables.
  */
 @Singleton
 public class FlowPartitions {

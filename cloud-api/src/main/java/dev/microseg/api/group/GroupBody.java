@@ -17,7 +17,7 @@ import java.util.List;
 @Schema(name = "GroupRequest")
 public record GroupBody(
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "web-servers") String name,
-        @Schema(allowableValues = {"Monitor", "Protect"}, defaultValue = "Monitor")
+        @Schema(name = "policy_mode", allowableValues = {"Monitor", "Protect"}, defaultValue = "Monitor")
         @JsonProperty("policy_mode") String policyMode,
         @Schema(nullable = true) List<CriterionBody> criteria,
         @Schema(nullable = true, example = "[\"10.20.0.0/16\"]") List<String> cidrs,

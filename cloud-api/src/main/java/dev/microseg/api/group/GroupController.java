@@ -48,11 +48,11 @@ public class GroupController {
     }
 
     @Post("/group")
-    @Consumes({MediaType.APPLICATION_JSON, MediaType.APPLICATION_FORM_URLENCODED})
+    @Consumes(MediaType.APPLICATION_JSON)
     @Status(HttpStatus.CREATED)
     @Secured(Role.EDITOR_ROLE)
     @Operation(operationId = "createGroup", summary = "Create a group")
-    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = GroupBody.class)))
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = GroupBody.class)))
     @ApiResponse(responseCode = "201", description = "created", content = @Content(schema = @Schema(implementation = GroupView.class)))
     @ApiResponse(responseCode = "400", description = "invalid body", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "409", description = "a group of that name exists", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -70,10 +70,10 @@ public class GroupController {
     }
 
     @Put("/group/{name}")
-    @Consumes({MediaType.APPLICATION_JSON, MediaType.APPLICATION_FORM_URLENCODED})
+    @Consumes(MediaType.APPLICATION_JSON)
     @Secured(Role.EDITOR_ROLE)
     @Operation(operationId = "updateGroup", summary = "Replace a group (the name cannot change)")
-    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = GroupBody.class)))
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = GroupBody.class)))
     @ApiResponse(responseCode = "200", description = "the group", content = @Content(schema = @Schema(implementation = GroupView.class)))
     public GroupView update(Authentication auth, String name, @Nullable @Body String body) {
         return groups.update(Caller.of(auth), name, body);

@@ -26,23 +26,19 @@ public class GroupService {
     }
 
     public Page<GroupView> list(Caller caller, PageRequest page) {
-        return tx.read(caller.tenant(), c -> Page.of(
-                GroupStore.list(c, caller.tenant(), page.after(), page.fetch()).stream().map(GroupStore.Row::view).toList(),
-                page, GroupView::name));
+        return Page.of(GroupStore.list(tx, caller.tenant(), page.after(), page.fetch()).stream().map(GroupStore.Row::view).toList(),
+                page, GroupView::name);
     }
 
     public GroupView get(Caller caller, String name) {
-        return tx.read(caller.tenant(), c -> GroupStore.get(c, caller.tenant(), name))
-                .map(GroupStore.Row::view).orElseThrow(() -> notFound(name));
+        return GroupStore.get(tx, caller.tenant(), name).map(GroupStore.Row::view).orElseThrow(() -> notFound(name));
     }
 
     public GroupView create(Caller caller, String body) {
         GroupDef def = GroupDef.validate(JsonBodies.parse(body, GroupBody.class), null);
         return changes.apply(caller, "group.create", "create group " + def.name(), false, set -> {
-            if (GroupStore.exists(set.connection(), set.tenant(), def.name())) {
-                throw ApiException.field(ErrorCode.ALREADY_EXISTS, "name", "group '" + def.name() + "' already exists");
-            }
-            GroupStore.Row row = GroupStore.insert(set.connection(), set.tenant(), def);
+            GroupStore.Row row = GroupStore.insertIfAbsent(set.connection(), set.tenant(), def).orElseThrow(
+                    () -> ApiException.field(ErrorCode.ALREADY_EXISTS, "name", "group '" + def.name() + "' already exists"));
             set.record("group", def.name(), null, def.toBody());
             return row.view();
         });

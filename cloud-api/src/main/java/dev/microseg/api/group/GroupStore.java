@@ -3,6 +3,7 @@ package dev.microseg.api.group;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.microseg.api.db.Jdbc;
+import dev.microseg.api.db.TenantTx;
 import dev.microseg.api.error.JsonBodies;
 
 import java.sql.Connection;
@@ -28,9 +29,15 @@ public final class GroupStore {
         }
     }
 
-    public static List<Row> list(Connection c, UUID tenant, String afterName, int limit) throws SQLException {
-        return Jdbc.list(c, "SELECT " + COLUMNS + " FROM groups WHERE tenant_id = ? AND (?::text IS NULL OR name > ?) "
+    /** A page of groups by name, in one round trip ({@link TenantTx#query}). */
+    public static List<Row> list(TenantTx tx, UUID tenant, String afterName, int limit) {
+        return tx.query(tenant, "SELECT " + COLUMNS + " FROM groups WHERE tenant_id = ? AND (?::text IS NULL OR name > ?) "
                 + "ORDER BY name LIMIT ?", GroupStore::row, tenant, afterName, afterName, limit);
+    }
+
+    /** One group, in one round trip ({@link TenantTx#query}). */
+    public static Optional<Row> get(TenantTx tx, UUID tenant, String name) {
+        return tx.queryOne(tenant, "SELECT " + COLUMNS + " FROM groups WHERE tenant_id = ? AND name = ?", GroupStore::row, tenant, name);
     }
 
     public static List<Row> all(Connection c, UUID tenant) throws SQLException {
@@ -46,10 +53,15 @@ public final class GroupStore {
     }
 
     public static Row insert(Connection c, UUID tenant, GroupDef def) throws SQLException {
+        return insertIfAbsent(c, tenant, def).orElseThrow(() -> new SQLException("group " + def.name() + " exists", "23505"));
+    }
+
+    /** Inserts the group unless one of that name exists (then empty): the existence check and the insert in one statement. */
+    public static Optional<Row> insertIfAbsent(Connection c, UUID tenant, GroupDef def) throws SQLException {
         GroupBody b = def.toBody();
         return Jdbc.one(c, "INSERT INTO groups (tenant_id, name, policy_mode, criteria, cidrs, comment) "
-                        + "VALUES (?, ?, ?, ?::jsonb, ?, ?) RETURNING " + COLUMNS, GroupStore::row,
-                tenant, b.name(), b.policyMode(), criteriaJson(b), cidrs(b), b.comment()).orElseThrow();
+                        + "VALUES (?, ?, ?, ?::jsonb, ?, ?) ON CONFLICT (tenant_id, name) DO NOTHING RETURNING " + COLUMNS, GroupStore::row,
+                tenant, b.name(), b.policyMode(), criteriaJson(b), cidrs(b), b.comment());
     }
 
     public static Row update(Connection c, UUID tenant, GroupDef def) throws SQLException {

@@ -14,15 +14,15 @@ import java.util.List;
 @Schema(name = "Group")
 public record GroupView(
         String name,
-        @JsonProperty("policy_mode") String policyMode,
+        @Schema(name = "policy_mode") @JsonProperty("policy_mode") String policyMode,
         @Schema(allowableValues = {"selector", "address"}) String kind,
         @Schema(nullable = true) List<CriterionBody> criteria,
         @Schema(nullable = true, description = "the criteria as one selector string, e.g. app=web, env in (prod,stage)")
         String selector,
         @Schema(nullable = true) List<String> cidrs,
         String comment,
-        @JsonProperty("created_at") Instant createdAt,
-        @JsonProperty("updated_at") Instant updatedAt) {
+        @Schema(name = "created_at") @JsonProperty("created_at") Instant createdAt,
+        @Schema(name = "updated_at") @JsonProperty("updated_at") Instant updatedAt) {
 
     static GroupView of(GroupDef def, Instant createdAt, Instant updatedAt) {
         GroupBody b = def.toBody();

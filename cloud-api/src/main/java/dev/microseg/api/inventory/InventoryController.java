@@ -74,7 +74,6 @@ public class InventoryController {
         } catch (IllegalArgumentException e) {
             throw ApiException.field(ErrorCode.INVALID_QUERY, "cursor", "not a cursor this API returned");
         }
-        return tx.read(caller.tenant(), c -> Page.of(InventoryStore.nodes(c, caller.tenant(), after, page.fetch()), page,
-                n -> n.id().toString()));
+        return Page.of(InventoryStore.nodes(tx, caller.tenant(), after, page.fetch()), page, n -> n.id().toString());
     }
 }

@@ -91,18 +91,23 @@ public class InventoryStore {
                 InventoryStore::workload, tenant, afterId, afterId, onlyIds, onlyIds, limit);
     }
 
-    /** Every workload's id and labels: what group membership is computed from. */
-    public static Map<String, Map<String, String>> labels(Connection c, UUID tenant) throws SQLException {
-        Map<String, Map<String, String>> out = new java.util.HashMap<>();
-        for (var row : Jdbc.list(c, "SELECT id, labels::text AS labels FROM workloads WHERE tenant_id = ?",
-                rs -> Map.entry(rs.getString("id"), readLabels(rs.getString("labels"))), tenant)) {
+    /** A workload's name and labels, keyed by id in {@link #labels}. */
+    public record Labelled(String name, Map<String, String> labels) {
+    }
+
+    /** Every workload's name and labels: what group membership (and the graph's node names) come from. */
+    public static Map<String, Labelled> labels(Connection c, UUID tenant) throws SQLException {
+        Map<String, Labelled> out = new java.util.HashMap<>();
+        for (var row : Jdbc.list(c, "SELECT id, name, labels::text AS labels FROM workloads WHERE tenant_id = ?",
+                rs -> Map.entry(rs.getString("id"), new Labelled(rs.getString("name"), readLabels(rs.getString("labels")))), tenant)) {
             out.put(row.getKey(), row.getValue());
         }
         return out;
     }
 
-    public static List<NodeView> nodes(Connection c, UUID tenant, UUID after, int limit) throws SQLException {
-        return Jdbc.list(c, "SELECT n.id, n.hostname, n.agent_version, n.enforced_policy_version, n.connected, n.last_seen, "
+    /** A page of nodes by id with how far each is behind the tenant's policy, in one round trip. */
+    public static List<NodeView> nodes(TenantTx tx, UUID tenant, UUID after, int limit) {
+        return tx.query(tenant, "SELECT n.id, n.hostname, n.agent_version, n.enforced_policy_version, n.connected, n.last_seen, "
                         + "t.policy_version FROM nodes n JOIN tenants t ON t.id = n.tenant_id "
                         + "WHERE n.tenant_id = ? AND (?::uuid IS NULL OR n.id > ?::uuid) ORDER BY n.id LIMIT ?",
                 rs -> new NodeView(rs.getObject("id", UUID.class), rs.getString("hostname"), rs.getString("agent_version"),

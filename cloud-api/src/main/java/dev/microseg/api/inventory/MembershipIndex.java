@@ -30,10 +30,13 @@ public class MembershipIndex {
     /** Bound on tenants cached at once; past it the cache is cleared rather than grown. */
     static final int MAX_TENANTS = 1000;
 
-    /** One tenant's membership at a pair of versions. */
+    /**
+     * One tenant's membership at a pair of versions, plus each workload's name (the graph labels
+     * its nodes with them; a rename is an inventory change, so it invalidates the snapshot too).
+     */
     public record Snapshot(long policyVersion, long inventoryVersion, Map<String, List<String>> groupsOf,
                            Map<String, Set<String>> membersOf, Map<String, Membership.Addresses> addressGroups,
-                           Map<String, Group> groups) {
+                           Map<String, Group> groups, Map<String, String> names) {
         /** Groups of a workload, or of an outside address ({@code ip:...}) by the address groups containing it. */
         public List<String> groupsOfEndpoint(String endpoint) {
             if (endpoint.startsWith("ip:")) {
@@ -87,10 +90,12 @@ public class MembershipIndex {
         }
         Map<String, List<String>> groupsOf = new HashMap<>();
         Map<String, Set<String>> membersOf = new HashMap<>();
+        Map<String, String> names = new HashMap<>();
         for (var w : InventoryStore.labels(c, tenant).entrySet()) {
+            names.put(w.getKey(), w.getValue().name());
             List<String> mine = new ArrayList<>();
             for (var s : selectors) {
-                if (s.getValue().matches(w.getValue())) {
+                if (s.getValue().matches(w.getValue().labels())) {
                     mine.add(s.getKey());
                     membersOf.computeIfAbsent(s.getKey(), k -> new TreeSet<>()).add(w.getKey());
                 }
@@ -98,6 +103,6 @@ public class MembershipIndex {
             mine.sort(null);
             groupsOf.put(w.getKey(), List.copyOf(mine));
         }
-        return new Snapshot(policyVersion, inventoryVersion, groupsOf, membersOf, address, groups);
+        return new Snapshot(policyVersion, inventoryVersion, groupsOf, membersOf, address, groups, names);
     }
 }

@@ -12,10 +12,10 @@ import java.util.UUID;
 @Serdeable
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @Schema(name = "Node")
-public record NodeView(UUID id, String hostname, @JsonProperty("agent_version") String agentVersion,
-                       @JsonProperty("enforced_policy_version") long enforcedPolicyVersion,
-                       @Schema(description = "tenant policy_version minus the version the node enforces")
+public record NodeView(UUID id, String hostname, @Schema(name = "agent_version") @JsonProperty("agent_version") String agentVersion,
+                       @Schema(name = "enforced_policy_version") @JsonProperty("enforced_policy_version") long enforcedPolicyVersion,
+                       @Schema(name = "versions_behind", description = "tenant policy_version minus the version the node enforces")
                        @JsonProperty("versions_behind") long versionsBehind,
                        boolean connected,
-                       @Schema(nullable = true) @JsonProperty("last_seen") Instant lastSeen) {
+                       @Schema(name = "last_seen", nullable = true) @JsonProperty("last_seen") Instant lastSeen) {
 }

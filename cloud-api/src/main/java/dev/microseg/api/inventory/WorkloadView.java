@@ -13,8 +13,8 @@ import java.util.Map;
 @Serdeable
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @Schema(name = "Workload")
-public record WorkloadView(String id, String name, @JsonProperty("node_id") String nodeId, Map<String, String> labels,
+public record WorkloadView(String id, String name, @Schema(name = "node_id") @JsonProperty("node_id") String nodeId, Map<String, String> labels,
                            List<String> addresses, String mac,
                            @Schema(description = "selector groups whose criteria match the labels") List<String> groups,
-                           @JsonProperty("updated_at") Instant updatedAt) {
+                           @Schema(name = "updated_at") @JsonProperty("updated_at") Instant updatedAt) {
 }

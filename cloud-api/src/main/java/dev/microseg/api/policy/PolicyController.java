@@ -48,11 +48,11 @@ public class PolicyController {
     }
 
     @Post("/policy")
-    @Consumes({MediaType.APPLICATION_JSON, MediaType.APPLICATION_FORM_URLENCODED})
+    @Consumes(MediaType.APPLICATION_JSON)
     @Status(HttpStatus.CREATED)
     @Secured(Role.EDITOR_ROLE)
     @Operation(operationId = "createPolicy", summary = "Create a rule; its groups must exist")
-    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = RuleBody.class)))
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RuleBody.class)))
     @ApiResponse(responseCode = "201", description = "created", content = @Content(schema = @Schema(implementation = RuleView.class)))
     @ApiResponse(responseCode = "400", description = "invalid body or unknown group", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "409", description = "a rule with that id exists", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -70,10 +70,10 @@ public class PolicyController {
     }
 
     @Put("/policy/{id}")
-    @Consumes({MediaType.APPLICATION_JSON, MediaType.APPLICATION_FORM_URLENCODED})
+    @Consumes(MediaType.APPLICATION_JSON)
     @Secured(Role.EDITOR_ROLE)
     @Operation(operationId = "updatePolicy", summary = "Replace a rule (the id cannot change)")
-    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = RuleBody.class)))
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RuleBody.class)))
     @ApiResponse(responseCode = "200", description = "the rule", content = @Content(schema = @Schema(implementation = RuleView.class)))
     public RuleView update(Authentication auth, long id, @Nullable @Body String body) {
         return rules.update(Caller.of(auth), id, body);

@@ -42,6 +42,8 @@ public class RevisionController {
     @Secured(Role.VIEWER_ROLE)
     @Operation(operationId = "getRevision", summary = "A revision and every group and rule as of that revision")
     @ApiResponse(responseCode = "404", description = "no such revision", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "400", description = "REVISION_TOO_OLD: more later revisions than a request may undo",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public RevisionDetail get(Authentication auth, long n) {
         return revisions.get(Caller.of(auth), n);
     }
@@ -50,6 +52,9 @@ public class RevisionController {
     @Secured(Role.ADMIN_ROLE)
     @Operation(operationId = "restoreRevision", summary = "Make the state of revision n current, as one new revision (admin)")
     @ApiResponse(responseCode = "200", description = "the restored revision and state")
+    @ApiResponse(responseCode = "404", description = "no such revision", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "400", description = "REVISION_TOO_OLD: more later revisions than a request may undo",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public RevisionDetail restore(Authentication auth, long n) {
         return revisions.restore(Caller.of(auth), n);
     }

@@ -8,12 +8,14 @@ import dev.microseg.api.db.Jdbc;
 import dev.microseg.api.db.TenantTx;
 import dev.microseg.api.error.ApiException;
 import dev.microseg.api.error.ErrorCode;
+import dev.microseg.api.error.FieldError;
 import dev.microseg.api.error.JsonBodies;
 import dev.microseg.api.group.GroupBody;
 import dev.microseg.api.group.GroupDef;
 import dev.microseg.api.group.GroupStore;
 import dev.microseg.api.web.Page;
 import dev.microseg.api.web.PageRequest;
+import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 
 import java.sql.Connection;
@@ -30,33 +32,49 @@ import java.util.UUID;
 /**
  * Policy history. Revisions store diffs, not snapshots (a snapshot per change would make
  * bulk-loading thousands of rules quadratic); the state as of revision {@code n} is the
- * current state with every later revision's changes reverse-applied, newest first.
+ * current state with every later revision's changes reverse-applied, newest first. How many
+ * revisions one request may undo is bounded ({@link #MAX_REPLAYED_REVISIONS}).
  */
 @Singleton
 public class RevisionService {
+    /**
+     * Default bound on the later revisions undone to rebuild a past state
+     * ({@code microseg.policy.max-replayed-revisions}). Every one is read and its diff parsed
+     * inside the request's transaction, so without a bound an old revision of a busy tenant
+     * costs reading its whole history. 10,000 covers bulk-loading a tenant the size of the API
+     * benchmark's (1,000 groups and 5,000 rules, one revision each) and then some; older
+     * states need a snapshot, which revisions do not keep.
+     */
+    public static final int MAX_REPLAYED_REVISIONS = 10_000;
     private static final TypeReference<List<Map<String, Object>>> CHANGES = new TypeReference<>() {
     };
 
     private final TenantTx tx;
     private final PolicyChanges changes;
+    private final int maxReplayed;
 
-    public RevisionService(TenantTx tx, PolicyChanges changes) {
+    public RevisionService(TenantTx tx, PolicyChanges changes,
+                           @Value("${microseg.policy.max-replayed-revisions:" + MAX_REPLAYED_REVISIONS + "}") int maxReplayed) {
+        if (maxReplayed < 1) {
+            throw new IllegalArgumentException("microseg.policy.max-replayed-revisions must be at least 1, not " + maxReplayed);
+        }
         this.tx = tx;
         this.changes = changes;
+        this.maxReplayed = maxReplayed;
     }
 
     public Page<RevisionView> list(Caller caller, PageRequest page) {
         long before = page.after() == null ? Long.MAX_VALUE : parseN(page.after());
-        return tx.read(caller.tenant(), c -> Page.of(Jdbc.list(c,
+        return Page.of(tx.query(caller.tenant(),
                 "SELECT n, at, actor, summary, changes::text AS changes FROM policy_revisions "
                         + "WHERE tenant_id = ? AND n < ? ORDER BY n DESC LIMIT ?", RevisionService::view,
-                caller.tenant(), before, page.fetch()), page, v -> Long.toString(v.n())));
+                caller.tenant(), before, page.fetch()), page, v -> Long.toString(v.n()));
     }
 
     public RevisionDetail get(Caller caller, long n) {
         return tx.read(caller.tenant(), c -> {
             RevisionView rev = revision(c, caller.tenant(), n).orElseThrow(() -> notFound(n));
-            State s = stateAt(c, caller.tenant(), n);
+            State s = stateAt(c, caller.tenant(), n, maxReplayed);
             return new RevisionDetail(rev, s.toPolicyState());
         });
     }
@@ -67,7 +85,7 @@ public class RevisionService {
             Connection c = set.connection();
             UUID t = set.tenant();
             revision(c, t, n).orElseThrow(() -> notFound(n));
-            State target = stateAt(c, t, n);
+            State target = stateAt(c, t, n, maxReplayed);
             State current = State.current(c, t);
             for (RuleBody r : current.rules.values()) {
                 if (!target.rules.containsKey(r.id())) {
@@ -151,11 +169,20 @@ public class RevisionService {
         }
     }
 
-    /** The state as of revision {@code n}: current state with later revisions undone, newest first. */
-    static State stateAt(Connection c, UUID tenant, long n) throws SQLException {
-        State s = State.current(c, tenant);
+    /**
+     * The state as of revision {@code n}: current state with later revisions undone, newest
+     * first; {@code REVISION_TOO_OLD} when more than {@code maxReplayed} would have to be undone.
+     */
+    static State stateAt(Connection c, UUID tenant, long n, int maxReplayed) throws SQLException {
         List<RevisionView> later = Jdbc.list(c, "SELECT n, at, actor, summary, changes::text AS changes FROM policy_revisions "
-                + "WHERE tenant_id = ? AND n > ? ORDER BY n DESC", RevisionService::view, tenant, n);
+                + "WHERE tenant_id = ? AND n > ? ORDER BY n DESC LIMIT ?", RevisionService::view, tenant, n, maxReplayed + 1);
+        if (later.size() > maxReplayed) {
+            throw new ApiException(ErrorCode.REVISION_TOO_OLD, "revision " + n + " is more than " + maxReplayed
+                    + " revisions behind the current one (" + later.getFirst().n() + "); a past state is rebuilt by undoing the "
+                    + "revisions after it, at most " + maxReplayed + " (microseg.policy.max-replayed-revisions)",
+                    List.of(new FieldError("n", "at least " + (later.getFirst().n() - maxReplayed))));
+        }
+        State s = State.current(c, tenant);
         for (RevisionView r : later) {
             List<Map<String, Object>> list = new ArrayList<>(r.changes());
             for (int i = list.size() - 1; i >= 0; i--) {

@@ -32,13 +32,12 @@ public class RuleService {
 
     public Page<RuleView> list(Caller caller, PageRequest page) {
         Long after = page.after() == null ? null : parseId(page.after());
-        return tx.read(caller.tenant(), c -> Page.of(
-                RuleStore.list(c, caller.tenant(), after, page.fetch()).stream().map(RuleStore.Row::view).toList(),
-                page, v -> Long.toString(v.id())));
+        return Page.of(RuleStore.list(tx, caller.tenant(), after, page.fetch()).stream().map(RuleStore.Row::view).toList(),
+                page, v -> Long.toString(v.id()));
     }
 
     public RuleView get(Caller caller, long id) {
-        return tx.read(caller.tenant(), c -> RuleStore.get(c, caller.tenant(), id)).map(RuleStore.Row::view)
+        return RuleStore.get(tx, caller.tenant(), id).map(RuleStore.Row::view)
                 .orElseThrow(() -> notFound(id));
     }
 

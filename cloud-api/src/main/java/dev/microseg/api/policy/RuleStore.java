@@ -1,6 +1,7 @@
 package dev.microseg.api.policy;
 
 import dev.microseg.api.db.Jdbc;
+import dev.microseg.api.db.TenantTx;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -24,9 +25,15 @@ public final class RuleStore {
         }
     }
 
-    public static List<Row> list(Connection c, UUID tenant, Long afterId, int limit) throws SQLException {
-        return Jdbc.list(c, "SELECT " + COLUMNS + " FROM rules WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?",
+    /** A page of rules by id, in one round trip ({@link TenantTx#query}). */
+    public static List<Row> list(TenantTx tx, UUID tenant, Long afterId, int limit) {
+        return tx.query(tenant, "SELECT " + COLUMNS + " FROM rules WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?",
                 RuleStore::row, tenant, afterId == null ? 0L : afterId, limit);
+    }
+
+    /** One rule, in one round trip ({@link TenantTx#query}). */
+    public static Optional<Row> get(TenantTx tx, UUID tenant, long id) {
+        return tx.queryOne(tenant, "SELECT " + COLUMNS + " FROM rules WHERE tenant_id = ? AND id = ?", RuleStore::row, tenant, id);
     }
 
     public static List<Row> all(Connection c, UUID tenant) throws SQLException {

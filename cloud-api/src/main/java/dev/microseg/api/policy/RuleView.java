@@ -16,8 +16,8 @@ public record RuleView(long id, String from, String to,
                        @Schema(description = "canonical port spec", example = "tcp/3306") String ports,
                        @Schema(description = "canonical application names; empty = any") List<String> applications,
                        String action, boolean disabled, String comment,
-                       @JsonProperty("created_at") Instant createdAt,
-                       @JsonProperty("updated_at") Instant updatedAt) {
+                       @Schema(name = "created_at") @JsonProperty("created_at") Instant createdAt,
+                       @Schema(name = "updated_at") @JsonProperty("updated_at") Instant updatedAt) {
 
     static RuleView of(RuleDef def, Instant createdAt, Instant updatedAt) {
         RuleBody b = def.toBody();

@@ -15,7 +15,7 @@ import java.util.function.Function;
 @Serdeable
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record Page<T>(List<T> items,
-                      @Schema(description = "cursor of the next page; null on the last page", nullable = true)
+                      @Schema(name = "next_cursor", description = "cursor of the next page; null on the last page", nullable = true)
                       @JsonProperty("next_cursor") String nextCursor) {
 
     /**

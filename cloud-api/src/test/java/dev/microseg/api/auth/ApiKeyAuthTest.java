@@ -86,6 +86,13 @@ class ApiKeyAuthTest {
                 arguments("viewer", "GET", "/api/v1/groups", null, 200),
                 arguments("viewer", "POST", "/api/v1/group", "{\"name\":\"v\"}", 403),
                 arguments("viewer", "GET", "/api/v1/api-keys", null, 403),
+                // the role is checked before the object is looked up: 403 even where the object is absent
+                arguments("viewer", "PUT", "/api/v1/group/v", "{\"policy_mode\":\"Protect\"}", 403),
+                arguments("viewer", "DELETE", "/api/v1/group/v", null, 403),
+                arguments("viewer", "PUT", "/api/v1/policy/1", "{\"from\":\"v\",\"to\":\"v\",\"action\":\"allow\"}", 403),
+                arguments("viewer", "DELETE", "/api/v1/policy/1", null, 403),
+                arguments("viewer", "DELETE", "/api/v1/api-keys/00000000-0000-0000-0000-000000000001", null, 403),
+                arguments("viewer", "POST", "/api/v1/policy/revisions/1/restore", null, 403),
                 arguments("editor", "POST", "/api/v1/group", "{\"name\":\"e\"}", 201),
                 arguments("editor", "GET", "/api/v1/api-keys", null, 403),
                 arguments("editor", "POST", "/api/v1/api-keys", "{\"role\":\"admin\"}", 403),

@@ -16,7 +16,7 @@ class ErrorCodeTest {
         String[] names = {"MALFORMED_JSON", "UNKNOWN_FIELD", "MISSING_FIELD", "WRONG_TYPE", "INVALID_FIELD", "UNKNOWN_GROUP",
             "ALREADY_EXISTS", "GROUP_IN_USE", "NOT_FOUND", "UNAUTHENTICATED", "FORBIDDEN", "METHOD_NOT_ALLOWED",
             "UNSUPPORTED_MEDIA_TYPE", "PAYLOAD_TOO_LARGE", "INVALID_QUERY", "NOT_ACCEPTABLE", "BAD_REQUEST", "CONFLICT",
-            "UNAVAILABLE", "INTERNAL"};
+            "UNAVAILABLE", "INTERNAL", "REVISION_TOO_OLD"};
         for (int i = 0; i < names.length; i++) {
             pinned.put(names[i], i + 1);
         }

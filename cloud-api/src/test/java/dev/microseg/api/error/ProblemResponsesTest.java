@@ -83,7 +83,10 @@ class ProblemResponsesTest {
                 arguments("limit too big", "GET", "/api/v1/groups?limit=1001", null, null, 400, "INVALID_QUERY", "limit"),
                 arguments("garbage cursor", "GET", "/api/v1/groups?cursor=%21%21", null, null, 400, "INVALID_QUERY", "cursor"),
                 arguments("bad verdict filter", "GET", "/api/v1/connections?verdict=maybe", null, null, 400, "INVALID_QUERY", "verdict"),
-                arguments("bad time", "GET", "/api/v1/graph?from=yesterday", null, null, 400, "INVALID_QUERY", "from"));
+                arguments("bad time", "GET", "/api/v1/graph?from=yesterday", null, null, 400, "INVALID_QUERY", "from"),
+                arguments("graph of an unknown group", "GET", "/api/v1/graph?group=nope", null, null, 400, "INVALID_QUERY", "group"),
+                arguments("max_edges 0", "GET", "/api/v1/graph?max_edges=0", null, null, 400, "INVALID_QUERY", "max_edges"),
+                arguments("max_edges over the bound", "GET", "/api/v1/graph?max_edges=50001", null, null, 400, "INVALID_QUERY", "max_edges"));
     }
 
     @ParameterizedTest(name = "{0}")

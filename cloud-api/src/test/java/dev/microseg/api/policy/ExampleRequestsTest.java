@@ -67,4 +67,24 @@ class ExampleRequestsTest {
         assertThat(res.status()).as(res.toString()).isEqualTo(expected);
         assertThat(res.contentType()).startsWith(expected == 201 ? "application/json" : "application/problem+json");
     }
+
+    /** The same leniency for every endpoint that reads a body, PUTs included; a form body that is not JSON is malformed JSON. */
+    @Test
+    void everyBodyEndpointReadsCurlsDefaultLabelAsJson() {
+        var t = tenants.create();
+        String form = "application/x-www-form-urlencoded";
+        assertThat(http.send("POST", "/api/v1/group", t.admin(), form, "{\"name\": \"web\"}").status()).isEqualTo(201);
+        var put = http.send("PUT", "/api/v1/group/web", t.admin(), form, "{\"policy_mode\": \"Protect\"}");
+        assertThat(put.status()).as(put.toString()).isEqualTo(200);
+        assertThat(put.json().get("policy_mode").asText()).isEqualTo("Protect");
+        assertThat(http.send("POST", "/api/v1/policy", t.admin(), form, "{\"id\": 1, \"from\": \"web\", \"to\": \"web\", \"action\": \"allow\"}")
+                .status()).isEqualTo(201);
+        var rule = http.send("PUT", "/api/v1/policy/1", t.admin(), form, "{\"from\": \"web\", \"to\": \"web\", \"action\": \"deny\"}");
+        assertThat(rule.status()).as(rule.toString()).isEqualTo(200);
+        assertThat(rule.json().get("action").asText()).isEqualTo("deny");
+        assertThat(http.send("POST", "/api/v1/api-keys", t.admin(), form, "{\"role\": \"viewer\"}").status()).isEqualTo(201);
+        var fields = http.send("POST", "/api/v1/group", t.admin(), form, "name=web2&policy_mode=Monitor");
+        assertThat(fields.status()).as(fields.toString()).isEqualTo(400);
+        assertThat(fields.json().get("code").asText()).isEqualTo("MALFORMED_JSON");
+    }
 }

@@ -16,10 +16,17 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A policy change notifies other replicas and leaves an audit record; a failed one leaves nothing. */
+/**
+ * A policy change notifies other replicas and leaves an audit record; a failed one leaves
+ * nothing; concurrent changes of one tenant get consecutive revisions, each with its audit row.
+ */
 @ApiTest
 class PolicyChangeSideEffectsTest {
     @Inject
@@ -59,5 +66,35 @@ class PolicyChangeSideEffectsTest {
         assertThat(audit).hasSize(1);
         assertThat(audit.getFirst()).startsWith("group.create create group web apikey:");
         assertThat(http.get("/api/v1/stats", t.viewer()).json().get("policy_version").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentCreatesGetConsecutiveRevisionsAndOneAuditRowEach() throws Exception {
+        var t = tenants.create();
+        int n = 24;
+        List<Future<Http.Res>> results = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            for (int i = 0; i < n; i++) {
+                String body = "{\"name\":\"c" + i + "\"}";
+                results.add(pool.submit(() -> http.post("/api/v1/group", t.editor(), body)));
+            }
+            results.add(pool.submit(() -> http.post("/api/v1/group", t.editor(), "{\"name\":\"c0\"}")));   // a duplicate
+        }
+        int created = 0;
+        int conflicts = 0;
+        for (Future<Http.Res> f : results) {
+            int status = f.get().status();
+            created += status == 201 ? 1 : 0;
+            conflicts += status == 409 ? 1 : 0;
+        }
+        assertThat(created).isEqualTo(n);
+        assertThat(conflicts).isEqualTo(1);
+        List<Long> revisions = tx.read(t.id(), c -> Jdbc.list(c, "SELECT n FROM policy_revisions WHERE tenant_id = ? ORDER BY n",
+                rs -> rs.getLong(1), t.id()));
+        assertThat(revisions).containsExactlyElementsOf(LongStream.rangeClosed(1, n).boxed().toList());
+        List<Long> audited = tx.read(t.id(), c -> Jdbc.list(c, "SELECT (detail->>'policy_version')::bigint FROM audit_log "
+                + "WHERE tenant_id = ? AND action = 'group.create' AND detail->>'policy_version' IS NOT NULL ORDER BY 1", rs -> rs.getLong(1), t.id()));
+        assertThat(audited).containsExactlyElementsOf(revisions);
+        assertThat(http.get("/api/v1/stats", t.viewer()).json().get("policy_version").asLong()).isEqualTo(n);
     }
 }

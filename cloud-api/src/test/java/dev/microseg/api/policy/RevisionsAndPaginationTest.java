@@ -67,6 +67,17 @@ class RevisionsAndPaginationTest {
                 .isEqualTo(http.get("/api/v1/policy/revisions/3", tok).json().get("state"));
         // and the state as of 7 is still reconstructible after the restore
         assertThat(names(http.get("/api/v1/policy/revisions/7", tok).json().get("state").get("groups"))).containsExactly("web");
+
+        // restoring a revision that does not exist is 404 and changes nothing (no revision 9)
+        for (String n : new String[] {"9", "0", "-1", "4294967296"}) {
+            var absent = http.post("/api/v1/policy/revisions/" + n + "/restore", tok, null);
+            assertThat(absent.status()).as(n + ": " + absent).isEqualTo(404);
+            assertThat(absent.contentType()).startsWith("application/problem+json");
+            assertThat(absent.json().get("code").asText()).isEqualTo("NOT_FOUND");
+            assertThat(absent.json().get("detail").asText()).contains("revision " + n);
+        }
+        assertThat(http.get("/api/v1/stats", tok).json().get("policy_version").asLong()).isEqualTo(8);
+        assertThat(http.get("/api/v1/policy/revisions?limit=1", tok).json().get("items").get(0).get("n").asLong()).isEqualTo(8);
     }
 
     @Test
