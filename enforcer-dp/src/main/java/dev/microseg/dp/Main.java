@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Entry point of the {@code microseg-dp} process (docs/dp.md): runs the data plane until SIGTERM
@@ -105,8 +106,20 @@ public final class Main implements Callable<Integer> {
             return 2;
         }
         CountDownLatch stop = new CountDownLatch(1);
+        // Every handler before start-up: a signal the JVM has no handler for ends the process (SIGUSR1's
+        // default action), and start-up takes a while (iptables, queues).
+        AtomicReference<Dataplane> running = new AtomicReference<>();
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());
+        Signal.handle(new Signal("USR1"), s -> {
+            Dataplane d = running.get();
+            if (d == null) {
+                printStarting(System.out);
+            } else {
+                printCounters(d.counters(), System.out);
+            }
+        });
+        LOG.atInfo().addKeyValue("pid", ProcessHandle.current().pid()).log("event=dp_starting");
         Dataplane dp;
         try {
             dp = Dataplane.start(options);
@@ -114,7 +127,7 @@ public final class Main implements Callable<Integer> {
             LOG.atError().setCause(e).addKeyValue("reason", e.getMessage()).log("event=dp_start_failed");
             return 1;
         }
-        Signal.handle(new Signal("USR1"), s -> printCounters(dp.counters(), System.out));
+        running.set(dp);
         try {
             stop.await();
             LOG.info("event=dp_stopping reason=signal");
@@ -124,6 +137,12 @@ public final class Main implements Callable<Integer> {
             dp.close();
         }
         return 0;
+    }
+
+    /** What SIGUSR1 prints while the dp is still starting: no counters exist yet. */
+    static void printStarting(PrintStream out) {
+        out.print("microseg-dp counters: none yet, the dp is starting\n");
+        out.flush();
     }
 
     /** One {@code name value} line per counter, as {@code microseg-dp status} prints them. */

@@ -2,6 +2,7 @@ package dev.microseg.dp.engine;
 
 import dev.microseg.dp.ctrl.ControlHandler;
 import dev.microseg.dp.intercept.MarkBits;
+import dev.microseg.dp.nfq.PacketHandler;
 import dev.microseg.dp.policy.PolicyTable;
 import dev.microseg.dp.protocol.ControlError;
 import dev.microseg.dp.protocol.ControlException;
@@ -59,6 +60,7 @@ public final class Engine implements ControlHandler {
     private final WorkloadState workloads;
     private final AtomicBoolean reevaluate = new AtomicBoolean();
     private final List<PathCounters> pathCounters = new CopyOnWriteArrayList<>();
+    private final List<PacketPipeline> pipelines = new CopyOnWriteArrayList<>();
     private final List<EventRing> rings = new CopyOnWriteArrayList<>();
     private final ThreadLocal<EventRing> threadRing = new ThreadLocal<>();
     private final AtomicLong unroutedEvents = new AtomicLong();
@@ -108,12 +110,14 @@ public final class Engine implements ControlHandler {
      * The packet handler for one more queue thread (one per queue: it owns reusable state and the
      * ring to the reporter).
      */
-    public dev.microseg.dp.nfq.PacketHandler newPacketHandler() {
+    public PacketHandler newPacketHandler() {
         PathCounters c = new PathCounters();
         EventRing r = new EventRing(EventRing.DEFAULT_CAPACITY);
+        PacketPipeline p = new PacketPipeline(this, c, r);
         pathCounters.add(c);
         rings.add(r);
-        return new PacketPipeline(this, c, r);
+        pipelines.add(p);
+        return p;
     }
 
     /** Runs the reporter on the calling thread until {@link #stopReporter()}; closes {@code conntrack} at the end. */
@@ -210,6 +214,25 @@ public final class Engine implements ControlHandler {
         return queueStats.get();
     }
 
+    /** Each queue thread's count of finished receive batches ({@link PacketPipeline#batchDone()}). */
+    long[] queueBatches() {
+        long[] b = new long[pipelines.size()];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = pipelines.get(i).batches();
+        }
+        return b;
+    }
+
+    /** True when every queue thread of {@code before} has finished a batch since it was taken. */
+    boolean queuesPassed(long[] before) {
+        for (int i = 0; i < before.length; i++) {
+            if (pipelines.get(i).batches() <= before[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     boolean takeReevaluationRequest() {
         return reevaluate.getAndSet(false);
     }
@@ -240,7 +263,7 @@ public final class Engine implements ControlHandler {
     /** Session listener: called with a segment lock held, on whichever thread removed the session. */
     private void onSessionRemoved(SessionView s, RemovalCause cause) {
         if (Thread.currentThread() == reporterThread) {
-            reporter.removed(s);
+            reporter.flows().removed(s);
             return;
         }
         EventRing r = threadRing.get();
@@ -332,8 +355,11 @@ public final class Engine implements ControlHandler {
             m.put("report.connections", r.connectionsSent);
             m.put("report.violations", r.violationsSent);
             m.put("report.violations_suppressed", r.suppressed);
-            m.put("report.flows", (long) r.flows);
+            m.put("report.flows", (long) r.flowCount);
             m.put("report.flows_untracked", r.untracked);
+            m.put("report.step_failures", r.stepFailures);
+            m.put("report.log_suppressed", r.logSuppressed);
+            m.put("engine.reevaluation_quiesce_timeouts", r.quiesceTimeouts);
             m.put("ct.errors", r.conntrackErrors);
             QueueProcStats q = r.proc;
             m.put("nfq.kernel_waiting", q.waiting());
