@@ -37,6 +37,10 @@ import java.util.concurrent.atomic.AtomicReference;
         description = "The microseg data plane: NFQUEUE interception, sessions, policy, verdicts, reports.")
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    /** Exit code when the dp could not start. */
+    static final int EXIT_START_FAILED = 1;
+    /** Exit code when a running dp stopped because a part of it failed ({@code Dataplane#failure()}). */
+    static final int EXIT_FAILED = 3;
 
     @Option(names = "--ctrl-socket", defaultValue = SocketPaths.DP_CONTROL,
             description = "control socket the dp binds (default: ${DEFAULT-VALUE})")
@@ -125,17 +129,23 @@ public final class Main implements Callable<Integer> {
             dp = Dataplane.start(options);
         } catch (IOException | RuntimeException e) {
             LOG.atError().setCause(e).addKeyValue("reason", e.getMessage()).log("event=dp_start_failed");
-            return 1;
+            return EXIT_START_FAILED;
         }
         running.set(dp);
+        dp.failure().thenRun(stop::countDown);
         try {
             stop.await();
-            LOG.info("event=dp_stopping reason=signal");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            dp.close();
         }
+        String failed = dp.failure().getNow(null);
+        if (failed != null) {
+            LOG.atError().addKeyValue("reason", failed).log("event=dp_stopping");
+            dp.closeAfterFailure();
+            return EXIT_FAILED;
+        }
+        LOG.info("event=dp_stopping reason=signal");
+        dp.close();
         return 0;
     }
 
