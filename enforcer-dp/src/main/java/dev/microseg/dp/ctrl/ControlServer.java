@@ -60,6 +60,12 @@ public final class ControlServer implements AutoCloseable {
     private static final long TICK_MILLIS = 1000;
     /** Longest wait for the control thread on close; a handler stuck longer is logged. */
     private static final long CLOSE_JOIN_MILLIS = 5000;
+    /**
+     * Datagrams handled per turn before {@link ControlHandler#onIdle()} runs even though more wait:
+     * a burst (a replay of up to 4096 endpoints and their policies) costs a handful of intercept
+     * rewrites, and an agent that never stops sending cannot hold them back forever.
+     */
+    static final int MAX_DATAGRAMS_PER_TURN = 4096;
     /** Pause after a failed turn of the loop. */
     private static final long FAILURE_PAUSE_MILLIS = 10;
 
@@ -177,7 +183,7 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private void drain() throws IOException {
-        while (running) {
+        for (int n = 0; running && n < MAX_DATAGRAMS_PER_TURN; n++) {
             receiveBuffer.clear();
             SocketAddress from = channel.receive(receiveBuffer);
             int len = receiveBuffer.position();

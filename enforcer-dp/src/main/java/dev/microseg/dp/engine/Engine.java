@@ -40,7 +40,8 @@ import java.util.function.Supplier;
  * reporter ({@link Reporter}) read.
  *
  * <p>Endpoints ({@code ctrl_add_mac}...) get an index and their addresses an allocation-free,
- * copy-on-write lookup ({@link Endpoints}); the intercept rules follow their addresses. A policy
+ * copy-on-write lookup ({@link Endpoints}); the intercept rules follow their addresses, rewritten
+ * once per burst of commands ({@link #onIdle()}, the end of a replay). A policy
  * ({@code ctrl_cfg_policy}) is mapped ({@link RuleMapping}), compiled aside and published per
  * endpoint with one volatile write ({@link PolicyTable}); then the policy generation is bumped
  * and live connections are re-decided ({@link Reevaluation}). Policies are kept by MAC, so one
@@ -86,7 +87,7 @@ public final class Engine implements ControlHandler {
         this.rules = rules;
         this.apps = apps;
         this.clock = clock;
-        this.workloads = new WorkloadState(config.maxEndpoints(), rules, this::requestReevaluation);
+        this.workloads = new WorkloadState(config.maxEndpoints(), rules, this::requestReevaluation, System::nanoTime);
         CtrlSysConf d = CtrlSysConf.defaults();
         this.sysConf = new CtrlSysConf(config.failOpen(), d.reportInterval(), d.tcpRstOnDeny(), config.maxSessions(),
                 d.tcpIdleTimeout(), d.udpIdleTimeout(), d.icmpIdleTimeout());
@@ -287,7 +288,7 @@ public final class Engine implements ControlHandler {
 
     @Override
     public void onDelMac(CtrlDelMac cmd) throws ControlException {
-        workloads.deleteEndpoint(cmd.endpoint().mac(), CtrlDelMac.KEY);
+        workloads.deleteEndpoint(cmd.endpoint().mac());
     }
 
     @Override
@@ -329,6 +330,12 @@ public final class Engine implements ControlHandler {
         workloads.sync(s);
     }
 
+    /** The control socket is drained: the intercept rules follow the endpoint commands of the burst. */
+    @Override
+    public void onIdle() throws ControlException {
+        workloads.flushRules("endpoints");
+    }
+
     // ------------------------------------------------------------------ counters
 
     @Override
@@ -346,6 +353,10 @@ public final class Engine implements ControlHandler {
         m.put("dp.sessions.not_created", sc.failures());
         m.put("engine.endpoints", (long) workloads.endpoints().snapshot().count());
         m.put("engine.policies", (long) workloads.policyCount());
+        m.put("engine.policies.max", (long) workloads.maxPolicies());
+        m.put("engine.policies_refused", workloads.policiesRefused());
+        m.put("engine.intercept_updates", workloads.ruleUpdates());
+        m.put("engine.intercept_update_failures", workloads.ruleUpdateFailures());
         m.put("engine.generation", (long) workloads.generation());
         m.put("engine.reevaluations", reevaluations.get());
         m.put("engine.connections_cut", cut.get());
