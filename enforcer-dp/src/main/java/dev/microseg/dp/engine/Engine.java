@@ -47,14 +47,17 @@ import java.util.function.Supplier;
  * and live connections are re-decided ({@link Reevaluation}). Policies are kept by MAC, so one
  * that arrives before its endpoint applies when the endpoint does. {@code ctrl_sync} marks what a
  * replay mentions and drops the rest at its end; {@code ctrl_sys_conf} sets the fail verdict, the
- * kernel's bypass, the report interval, TCP resets on deny and the session table's size and idle
- * timeouts (a new size or timeout means a new, empty table: connections the dp still decides
+ * kernel's bypass, the report interval, TCP resets on deny and the session table's size (capped to
+ * what the heap holds, {@link SessionBudget}) and idle timeouts (a new size or timeout means a new, empty table: connections the dp still decides
  * are decided again on their next packet, offloaded ones are not affected).
  */
 public final class Engine implements ControlHandler {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
 
     private final EngineConfig config;
+    private final SessionBudget budget;
+    /** The most sessions the heap holds ({@link SessionBudget}). */
+    private final int heapCap;
     private final KernelRules rules;
     private final AppIdentifier apps;
     private final LongSupplier clock;
@@ -83,7 +86,14 @@ public final class Engine implements ControlHandler {
     }
 
     Engine(EngineConfig config, KernelRules rules, AppIdentifier apps, LongSupplier clock) {
+        this(config, rules, apps, clock, SessionBudget.ofRuntime());
+    }
+
+    /** With the heap's budget for sessions given (tests of the cap). */
+    Engine(EngineConfig config, KernelRules rules, AppIdentifier apps, LongSupplier clock, SessionBudget budget) {
         this.config = config;
+        this.budget = budget;
+        this.heapCap = budget.cap(CtrlSysConf.MAX_SESSIONS);
         this.rules = rules;
         this.apps = apps;
         this.clock = clock;
@@ -91,7 +101,7 @@ public final class Engine implements ControlHandler {
         CtrlSysConf d = CtrlSysConf.defaults();
         this.sysConf = new CtrlSysConf(config.failOpen(), d.reportInterval(), d.tcpRstOnDeny(), config.maxSessions(),
                 d.tcpIdleTimeout(), d.udpIdleTimeout(), d.icmpIdleTimeout());
-        this.sessions = newSessionTable(sysConf);
+        this.sessions = newSessionTable(sysConf, "start");
     }
 
     // ------------------------------------------------------------------ wiring (Dataplane, tests)
@@ -136,7 +146,7 @@ public final class Engine implements ControlHandler {
     /** The reporter, bound to the calling thread (tests drive it with {@link Reporter#step()}). */
     Reporter createReporter(ConntrackPort conntrack) {
         this.conntrack = conntrack;
-        Reporter r = new Reporter(this, conntrack, 2 * config.maxSessions());
+        Reporter r = new Reporter(this, conntrack, SessionBudget.FLOWS_PER_SESSION * sessions.capacity());
         reporterThread = Thread.currentThread();
         reporter = r;
         return r;
@@ -248,8 +258,9 @@ public final class Engine implements ControlHandler {
         reevaluate.set(true);
     }
 
-    private SessionTable newSessionTable(CtrlSysConf c) {
-        return new SessionTable(c.maxSessions(), timeouts(c), this::onSessionRemoved);
+    /** A table for {@code c}'s max_sessions, capped to what the heap holds ({@link SessionBudget}). */
+    private SessionTable newSessionTable(CtrlSysConf c, String source) {
+        return new SessionTable(budget.capLogged(c.maxSessions(), source), timeouts(c), this::onSessionRemoved);
     }
 
     /** conntrack's timeouts, with the idle ones {@code ctrl_sys_conf} carries. */
@@ -316,7 +327,7 @@ public final class Engine implements ControlHandler {
         boolean newTable = c.maxSessions() != old.maxSessions() || !timeouts(c).equals(timeouts(old));
         sysConf = c;
         if (newTable) {
-            sessions = newSessionTable(c);
+            sessions = newSessionTable(c, CtrlSysConf.KEY);
         }
         LOG.atInfo().addKeyValue("fail_open", c.failOpen()).addKeyValue("report_interval", c.reportInterval())
                 .addKeyValue("tcp_rst_on_deny", c.tcpRstOnDeny()).addKeyValue("max_sessions", c.maxSessions())
@@ -347,6 +358,7 @@ public final class Engine implements ControlHandler {
         SessionCounters sc = s.counters();
         m.put("dp.sessions", (long) s.size());
         m.put("dp.sessions.capacity", (long) s.capacity());
+        m.put("dp.sessions.heap_cap", (long) heapCap);
         m.put("dp.sessions.inserts", sc.inserts());
         m.put("dp.sessions.expirations", sc.expirations());
         m.put("dp.sessions.evictions", sc.evictions());
