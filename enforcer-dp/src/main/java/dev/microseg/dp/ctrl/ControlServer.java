@@ -98,7 +98,8 @@ public final class ControlServer implements AutoCloseable {
         try {
             this.selector = channel.provider().openSelector();
             channel.register(selector, SelectionKey.OP_READ);
-            this.reports = new ReportSender(config.reportPath(), counters, config.reconnectInterval().toNanos(), System::nanoTime);
+            this.reports = new ReportSender(config.reportPath(), counters, config.reconnectInterval().toNanos(), System::nanoTime,
+                    config.logsPerWindow(), config.logWindow().toNanos());
         } catch (IOException | RuntimeException e) {
             channel.close();
             Files.deleteIfExists(config.socketPath());

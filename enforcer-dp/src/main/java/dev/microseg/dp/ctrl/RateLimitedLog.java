@@ -35,6 +35,11 @@ public final class RateLimitedLog {
         this.windowStart = clock.getAsLong();
     }
 
+    /** Logs {@code line} (already key=value formatted) at info level, unless over the budget. */
+    public void info(String line) {
+        log(Level.INFO, line, null);
+    }
+
     /** Logs {@code line} (already key=value formatted) at warn level, unless over the budget. */
     public void warn(String line) {
         log(Level.WARN, line, null);
