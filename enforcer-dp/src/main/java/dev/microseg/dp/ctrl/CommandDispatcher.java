@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * Routes one decoded command to the engine's {@link ControlHandler}: keep-alives and stats
  * requests are answered here, policy and internal-net batches go through the
  * {@link BatchAssembler} (only a whole one reaches the handler), and a replay's end is passed on
- * only when it closes the replay that began. Control thread only.
+ * only when it closes the replay that began. A keep-alive is echoed only after the work earlier
+ * commands left pending is applied ({@link ControlHandler#onIdle()}: the intercept rules), so the
+ * echo tells the agent that everything it sent before is in force. Control thread only.
  */
 final class CommandDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(CommandDispatcher.class);
@@ -40,11 +42,13 @@ final class CommandDispatcher {
     private final ControlCounters counters;
     private final Supplier<Map<String, Long>> allCounters;
     private final long startMillis;
+    private final Runnable settle;
     /** The gen of the replay in progress ({@code ctrl_sync} begin seen, end not yet). */
     private Long syncBegun;
 
     CommandDispatcher(ControlHandler handler, BatchAssembler assembler, ControlCounters counters,
-                      Supplier<Map<String, Long>> allCounters, long startMillis) {
+                      Supplier<Map<String, Long>> allCounters, long startMillis, Runnable settle) {
+        this.settle = settle;
         this.handler = handler;
         this.assembler = assembler;
         this.counters = counters;
@@ -62,6 +66,7 @@ final class CommandDispatcher {
             case CtrlKeepAlive k -> {
                 counters.inc(Name.KEEPALIVES);
                 handler.onKeepAlive(k);
+                settle.run();
                 reply.accept(new KeepAliveEcho(k.seqNum(), ProtocolLimits.PROTOCOL_VERSION, startMillis));
             }
             case CtrlStats s -> reply.accept(CountersReport.of(s.seqNum(), allCounters.get()));
