@@ -16,7 +16,6 @@ import dev.microseg.dp.protocol.Report;
 import dev.microseg.dp.protocol.Subnet;
 import dev.microseg.dp.protocol.WorkloadPolicy;
 import dev.microseg.dp.session.RemovalCause;
-import dev.microseg.dp.session.SessionCounters;
 import dev.microseg.dp.session.SessionTable;
 import dev.microseg.dp.session.SessionTimeouts;
 import dev.microseg.dp.session.SessionView;
@@ -24,12 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -67,10 +64,7 @@ public final class Engine implements ControlHandler {
     private final List<PacketPipeline> pipelines = new CopyOnWriteArrayList<>();
     private final List<EventRing> rings = new CopyOnWriteArrayList<>();
     private final ThreadLocal<EventRing> threadRing = new ThreadLocal<>();
-    private final AtomicLong unroutedEvents = new AtomicLong();
-    private final AtomicLong reevaluations = new AtomicLong();
-    private final AtomicLong cut = new AtomicLong();
-    private final AtomicLong readmitted = new AtomicLong();
+    private final EngineCounters stats = new EngineCounters();
     private volatile SessionTable sessions;
     private volatile CtrlSysConf sysConf;
     private volatile List<Subnet> internalNets = List.of();
@@ -249,9 +243,7 @@ public final class Engine implements ControlHandler {
     }
 
     void countReevaluation(int cutNow, int readmittedNow) {
-        reevaluations.incrementAndGet();
-        cut.addAndGet(cutNow);
-        readmitted.addAndGet(readmittedNow);
+        stats.countReevaluation(cutNow, readmittedNow);
     }
 
     private void requestReevaluation() {
@@ -281,7 +273,7 @@ public final class Engine implements ControlHandler {
         EventRing r = threadRing.get();
         if (r == null || !r.offer(EventRing.REMOVED, s, s.verdict().ordinal(), -1, 0, s.endpoint(), s.ruleId(),
                 s.applicationId(), now(), 0)) {
-            unroutedEvents.incrementAndGet();
+            stats.unroutedEvents.incrementAndGet();
         }
     }
 
@@ -351,49 +343,6 @@ public final class Engine implements ControlHandler {
 
     @Override
     public Map<String, Long> counters() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        PathCounters.sum(pathCounters, m);
-        m.merge("report.events_dropped", unroutedEvents.get(), Long::sum);
-        SessionTable s = sessions;
-        SessionCounters sc = s.counters();
-        m.put("dp.sessions", (long) s.size());
-        m.put("dp.sessions.capacity", (long) s.capacity());
-        m.put("dp.sessions.heap_cap", (long) heapCap);
-        m.put("dp.sessions.inserts", sc.inserts());
-        m.put("dp.sessions.expirations", sc.expirations());
-        m.put("dp.sessions.evictions", sc.evictions());
-        m.put("dp.sessions.not_created", sc.failures());
-        m.put("engine.endpoints", (long) workloads.endpoints().snapshot().count());
-        m.put("engine.policies", (long) workloads.policyCount());
-        m.put("engine.policies.max", (long) workloads.maxPolicies());
-        m.put("engine.policies_refused", workloads.policiesRefused());
-        m.put("engine.intercept_updates", workloads.ruleUpdates());
-        m.put("engine.intercept_update_failures", workloads.ruleUpdateFailures());
-        m.put("engine.generation", (long) workloads.generation());
-        m.put("engine.reevaluations", reevaluations.get());
-        m.put("engine.connections_cut", cut.get());
-        m.put("engine.connections_readmitted", readmitted.get());
-        Reporter r = reporter;
-        if (r != null) {
-            m.put("report.connections", r.connectionsSent);
-            m.put("report.violations", r.violationsSent);
-            m.put("report.violations_suppressed", r.suppressed);
-            m.put("report.flows", (long) r.flowCount);
-            m.put("report.flows_untracked", r.untracked);
-            m.put("report.step_failures", r.stepFailures);
-            m.put("report.log_suppressed", r.logSuppressed);
-            m.put("engine.reevaluation_quiesce_timeouts", r.quiesceTimeouts);
-            m.put("ct.errors", r.conntrackErrors);
-            QueueProcStats q = r.proc;
-            m.put("nfq.kernel_waiting", q.waiting());
-            m.put("nfq.kernel_queue_dropped", q.queueDropped());
-            m.put("nfq.kernel_user_dropped", q.userDropped());
-        }
-        ConntrackPort ct = conntrack;
-        if (ct != null) {
-            m.put("ct.destroy_events_lost", ct.eventsLost());
-        }
-        m.putAll(queueCounters.get());
-        return m;
+        return stats.snapshot(pathCounters, sessions, heapCap, workloads, reporter, conntrack, queueCounters.get());
     }
 }
