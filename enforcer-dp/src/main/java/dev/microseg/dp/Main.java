@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Entry point of the {@code microseg-dp} process (docs/dp.md): runs the data plane until SIGTERM
@@ -36,6 +37,10 @@ import java.util.concurrent.CountDownLatch;
         description = "The microseg data plane: NFQUEUE interception, sessions, policy, verdicts, reports.")
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    /** Exit code when the dp could not start. */
+    static final int EXIT_START_FAILED = 1;
+    /** Exit code when a running dp stopped because a part of it failed ({@code Dataplane#failure()}). */
+    static final int EXIT_FAILED = 3;
 
     @Option(names = "--ctrl-socket", defaultValue = SocketPaths.DP_CONTROL,
             description = "control socket the dp binds (default: ${DEFAULT-VALUE})")
@@ -105,25 +110,49 @@ public final class Main implements Callable<Integer> {
             return 2;
         }
         CountDownLatch stop = new CountDownLatch(1);
+        // Every handler before start-up: a signal the JVM has no handler for ends the process (SIGUSR1's
+        // default action), and start-up takes a while (iptables, queues).
+        AtomicReference<Dataplane> running = new AtomicReference<>();
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());
+        Signal.handle(new Signal("USR1"), s -> {
+            Dataplane d = running.get();
+            if (d == null) {
+                printStarting(System.out);
+            } else {
+                printCounters(d.counters(), System.out);
+            }
+        });
+        LOG.atInfo().addKeyValue("pid", ProcessHandle.current().pid()).log("event=dp_starting");
         Dataplane dp;
         try {
             dp = Dataplane.start(options);
         } catch (IOException | RuntimeException e) {
             LOG.atError().setCause(e).addKeyValue("reason", e.getMessage()).log("event=dp_start_failed");
-            return 1;
+            return EXIT_START_FAILED;
         }
-        Signal.handle(new Signal("USR1"), s -> printCounters(dp.counters(), System.out));
+        running.set(dp);
+        dp.failure().thenRun(stop::countDown);
         try {
             stop.await();
-            LOG.info("event=dp_stopping reason=signal");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            dp.close();
         }
+        String failed = dp.failure().getNow(null);
+        if (failed != null) {
+            LOG.atError().addKeyValue("reason", failed).log("event=dp_stopping");
+            dp.closeAfterFailure();
+            return EXIT_FAILED;
+        }
+        LOG.info("event=dp_stopping reason=signal");
+        dp.close();
         return 0;
+    }
+
+    /** What SIGUSR1 prints while the dp is still starting: no counters exist yet. */
+    static void printStarting(PrintStream out) {
+        out.print("microseg-dp counters: none yet, the dp is starting\n");
+        out.flush();
     }
 
     /** One {@code name value} line per counter, as {@code microseg-dp status} prints them. */

@@ -15,6 +15,7 @@ final class ControlCounters {
         OVERSIZE("ctrl.oversize"),
         REJECTED("ctrl.rejected"),
         HANDLER_FAILURES("ctrl.handler_failures"),
+        LOOP_FAILURES("ctrl.loop_failures"),
         KEEPALIVES("ctrl.keepalives"),
         POLICIES_APPLIED("ctrl.policies_applied"),
         BATCH_RESTARTED("ctrl.batch_restarted"),

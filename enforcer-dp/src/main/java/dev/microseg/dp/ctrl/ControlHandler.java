@@ -18,8 +18,9 @@ import java.util.Map;
  *
  * <p>A method may refuse a command by throwing {@link ControlException} (use
  * {@link dev.microseg.dp.protocol.ControlError#REJECTED} and name the field); the server counts it,
- * logs it and sends an error report to the sender. Any other exception is caught, counted as a
- * handler failure and reported as {@code INTERNAL}; the server keeps serving.
+ * logs it and sends an error report to the sender. Any other exception or error is caught, counted
+ * as a handler failure and reported as {@code INTERNAL}; the server keeps serving (except after
+ * the JVM's own {@link InternalError} or {@link UnknownError}, see {@link ControlServer}).
  */
 public interface ControlHandler {
 
@@ -51,6 +52,14 @@ public interface ControlHandler {
      * mention.
      */
     void onSync(CtrlSync sync) throws ControlException;
+
+    /**
+     * The control socket has no datagram waiting: apply what earlier commands left to do in one go
+     * (the engine rewrites the intercept rules here, once for a burst of endpoint commands). Also
+     * called at least once a second when idle. A failure is logged; the work should stay pending.
+     */
+    default void onIdle() throws ControlException {
+    }
 
     /**
      * The engine's counters for {@code ctrl_stats} replies, names of {@code [a-z0-9_.]}, 1..64 long.

@@ -7,22 +7,10 @@ import dev.microseg.dp.protocol.ControlCommand;
 import dev.microseg.dp.protocol.ControlDecoder;
 import dev.microseg.dp.protocol.ControlError;
 import dev.microseg.dp.protocol.ControlException;
-import dev.microseg.dp.protocol.CountersReport;
-import dev.microseg.dp.protocol.CtrlAddMac;
-import dev.microseg.dp.protocol.CtrlCfgInternalNet;
-import dev.microseg.dp.protocol.CtrlCfgMac;
-import dev.microseg.dp.protocol.CtrlCfgPolicy;
-import dev.microseg.dp.protocol.CtrlDelMac;
-import dev.microseg.dp.protocol.CtrlKeepAlive;
-import dev.microseg.dp.protocol.CtrlStats;
-import dev.microseg.dp.protocol.CtrlSync;
-import dev.microseg.dp.protocol.CtrlSysConf;
 import dev.microseg.dp.protocol.ErrorReport;
-import dev.microseg.dp.protocol.KeepAliveEcho;
 import dev.microseg.dp.protocol.ProtocolLimits;
 import dev.microseg.dp.protocol.Report;
 import dev.microseg.dp.protocol.ReportEncoder;
-import dev.microseg.dp.protocol.SyncPhase;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -32,6 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
 import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.slf4j.Logger;
@@ -48,6 +38,14 @@ import org.slf4j.LoggerFactory;
  * fails to do blocks it: replies and reports are non-blocking and counted as dropped when the peer's
  * queue is full or its socket absent.
  *
+ * <p>Nothing a handler throws stops it either: any exception or error out of a command is counted
+ * ({@code ctrl.handler_failures}), logged and answered with {@code INTERNAL}, and the thread keeps
+ * serving: an {@link OutOfMemoryError} (a command that asked for too much), a
+ * {@link StackOverflowError}, a {@link LinkageError} (one handler's missing class) fail that one
+ * command. The exceptions are the JVM's own failures, {@link InternalError} and
+ * {@link UnknownError} ({@link #unrecoverable}): after one of those nothing in the process can be
+ * trusted, so the thread stops and tells {@code fatal}, and the process exits non-zero.
+ *
  * <pre>{@code
  * try (ControlServer server = ControlServer.start(ControlServerConfig.defaults(), engine)) {
  *     server.report(new ConnectionReport(records));   // from any thread
@@ -62,6 +60,14 @@ public final class ControlServer implements AutoCloseable {
     private static final long TICK_MILLIS = 1000;
     /** Longest wait for the control thread on close; a handler stuck longer is logged. */
     private static final long CLOSE_JOIN_MILLIS = 5000;
+    /**
+     * Datagrams handled per turn before {@link ControlHandler#onIdle()} runs even though more wait:
+     * a burst (a replay of up to 4096 endpoints and their policies) costs a handful of intercept
+     * rewrites, and an agent that never stops sending cannot hold them back forever.
+     */
+    static final int MAX_DATAGRAMS_PER_TURN = 4096;
+    /** Pause after a failed turn of the loop. */
+    private static final long FAILURE_PAUSE_MILLIS = 10;
 
     private final ControlServerConfig config;
     private final ControlHandler handler;
@@ -71,26 +77,29 @@ public final class ControlServer implements AutoCloseable {
     private final ReportSender reports;
     private final RateLimitedLog badInput;
     private final BatchAssembler assembler;
+    private final CommandDispatcher dispatcher;
+    private final Consumer<String> fatal;
     private final ReportEncoder replyEncoder = new ReportEncoder();
     private final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(RECEIVE_BUFFER);
     private final byte[] datagram = new byte[RECEIVE_BUFFER];
     private final long startMillis = System.currentTimeMillis();
     private final Thread thread;
     private volatile boolean running = true;
-    /** The gen of the replay in progress ({@code ctrl_sync} begin seen, end not yet); control thread only. */
-    private Long syncBegun;
 
-    private ControlServer(ControlServerConfig config, ControlHandler handler) throws IOException {
+    private ControlServer(ControlServerConfig config, ControlHandler handler, Consumer<String> fatal) throws IOException {
         this.config = config;
         this.handler = handler;
+        this.fatal = fatal;
         this.assembler = new BatchAssembler(config.batchTimeout().toNanos());
+        this.dispatcher = new CommandDispatcher(handler, assembler, counters, this::counters, startMillis, this::idle);
         this.badInput = new RateLimitedLog(LOG, config.logsPerWindow(), config.logWindow().toNanos(), System::nanoTime,
                 () -> counters.inc(Name.LOG_SUPPRESSED));
         this.channel = ControlSocketFile.bind(config);
         try {
             this.selector = channel.provider().openSelector();
             channel.register(selector, SelectionKey.OP_READ);
-            this.reports = new ReportSender(config.reportPath(), counters, config.reconnectInterval().toNanos(), System::nanoTime);
+            this.reports = new ReportSender(config.reportPath(), counters, config.reconnectInterval().toNanos(), System::nanoTime,
+                    config.logsPerWindow(), config.logWindow().toNanos());
         } catch (IOException | RuntimeException e) {
             channel.close();
             Files.deleteIfExists(config.socketPath());
@@ -99,9 +108,21 @@ public final class ControlServer implements AutoCloseable {
         this.thread = Thread.ofPlatform().name("microseg-dp-ctrl").daemon(true).unstarted(this::loop);
     }
 
-    /** Binds the control socket and starts the control thread. */
+    /** Binds the control socket and starts the control thread; an unrecoverable error is only logged. */
     public static ControlServer start(ControlServerConfig config, ControlHandler handler) throws IOException {
-        ControlServer s = new ControlServer(config, java.util.Objects.requireNonNull(handler, "handler"));
+        return start(config, handler, reason -> { });
+    }
+
+    /**
+     * Binds the control socket and starts the control thread.
+     *
+     * @param fatal told, with the reason, when the control thread met an error it cannot recover
+     *              from ({@link #unrecoverable}) and stopped: the process should exit
+     */
+    public static ControlServer start(ControlServerConfig config, ControlHandler handler, Consumer<String> fatal)
+            throws IOException {
+        ControlServer s = new ControlServer(config, Objects.requireNonNull(handler, "handler"),
+                Objects.requireNonNull(fatal, "fatal"));
         s.thread.start();
         LOG.info("event=ctrl_listening path={} report_path={} version={}", config.socketPath(), config.reportPath(),
                 ProtocolLimits.PROTOCOL_VERSION);
@@ -117,18 +138,53 @@ public final class ControlServer implements AutoCloseable {
                 selector.selectedKeys().clear();
                 drain();
                 expire();
+                idle();
             } catch (IOException e) {
                 if (running) {
                     LOG.warn("event=ctrl_receive_failed reason=\"{}\"", e.getMessage());
                 }
-            } catch (RuntimeException e) {
-                LOG.error("event=ctrl_loop_failed", e);
+            } catch (Throwable t) {
+                if (unrecoverable(t)) {
+                    running = false;
+                    LOG.error("event=ctrl_thread_failed note=\"an error of the JVM itself: the process must end\"", t);
+                    fatal.accept("the control thread cannot go on: " + t);
+                    return;
+                }
+                counters.inc(Name.LOOP_FAILURES);
+                badInput.error("event=ctrl_loop_failed reason=\"" + t + "\"", t);
+                pause();
             }
         }
     }
 
+    /**
+     * The JVM's own failures, after which the process cannot be trusted: {@link InternalError},
+     * {@link UnknownError}. Every other throwable fails one command, or one turn of the loop.
+     */
+    static boolean unrecoverable(Throwable t) {
+        return t instanceof VirtualMachineError && !(t instanceof OutOfMemoryError) && !(t instanceof StackOverflowError);
+    }
+
+    /** After a failed turn: a short pause, so a failure that repeats does not spin the thread. */
+    private static void pause() {
+        try {
+            Thread.sleep(FAILURE_PAUSE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The socket is drained: the handler may now apply what it coalesced ({@link ControlHandler#onIdle()}). */
+    private void idle() {
+        try {
+            handler.onIdle();
+        } catch (ControlException e) {
+            badInput.warn("event=ctrl_idle_failed path=" + e.path() + " reason=\"" + e.getMessage() + "\"");
+        }
+    }
+
     private void drain() throws IOException {
-        while (running) {
+        for (int n = 0; running && n < MAX_DATAGRAMS_PER_TURN; n++) {
             receiveBuffer.clear();
             SocketAddress from = channel.receive(receiveBuffer);
             int len = receiveBuffer.position();
@@ -174,14 +230,17 @@ public final class ControlServer implements AutoCloseable {
         }
         counters.inc(Name.COMMANDS);
         try {
-            dispatch(cmd, from);
+            dispatcher.dispatch(cmd, r -> reply(from, r));
         } catch (ControlException e) {
             counters.inc(Name.REJECTED);
             badInput.warn(LogLines.refused("ctrl_rejected", cmd.key(), e, len, from));
             reply(from, ErrorReport.of(cmd.key(), e));
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | Error e) {
             counters.inc(Name.HANDLER_FAILURES);
             LOG.error("event=ctrl_handler_failed command={} from={}", cmd.key(), LogLines.name(from), e);
+            if (unrecoverable(e)) {
+                throw e;
+            }
             reply(from, new ErrorReport(ControlError.INTERNAL, cmd.key(), "",
                     e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())));
         } finally {
@@ -194,48 +253,6 @@ public final class ControlServer implements AutoCloseable {
         int dot = path.indexOf('.');
         String head = dot < 0 ? path : path.substring(0, dot);
         return CommandKeys.ALL.contains(head) ? head : "";
-    }
-
-    private void dispatch(ControlCommand cmd, AFUNIXSocketAddress from) throws ControlException {
-        switch (cmd) {
-            case CtrlKeepAlive k -> {
-                counters.inc(Name.KEEPALIVES);
-                handler.onKeepAlive(k);
-                reply(from, new KeepAliveEcho(k.seqNum(), ProtocolLimits.PROTOCOL_VERSION, startMillis));
-            }
-            case CtrlStats s -> reply(from, CountersReport.of(s.seqNum(), counters()));
-            case CtrlAddMac a -> handler.onAddMac(a);
-            case CtrlDelMac d -> handler.onDelMac(d);
-            case CtrlCfgMac c -> handler.onCfgMac(c);
-            case CtrlCfgPolicy p -> {
-                var whole = assembler.offer(p, System.nanoTime());
-                if (whole.isPresent()) {
-                    whole.get().rules().stream().filter(r -> r.fqdn().isPresent() || r.vhost()).findFirst().ifPresent(r ->
-                            LOG.info("event=ctrl_fqdn_ignored workload={} rule_id={} fqdn={} note=\"fqdn and vhost are accepted, not matched\"",
-                                    whole.get().macs().getFirst(), r.id(), r.fqdn().orElse("")));
-                    handler.onPolicy(whole.get());
-                    counters.inc(Name.POLICIES_APPLIED);
-                }
-            }
-            case CtrlCfgInternalNet n -> {
-                var whole = assembler.offer(n, System.nanoTime());
-                if (whole.isPresent()) {
-                    handler.onInternalNets(whole.get());
-                }
-            }
-            case CtrlSysConf s -> handler.onSysConf(s);
-            case CtrlSync s -> sync(s);
-        }
-    }
-
-    /** Passes a replay's begin on, and its end only if it closes the replay that began (same gen). */
-    private void sync(CtrlSync s) throws ControlException {
-        if (s.phase() == SyncPhase.END && (syncBegun == null || syncBegun != s.gen())) {
-            throw new ControlException(ControlError.INVALID_VALUE, CtrlSync.KEY + ".gen", "no replay began with gen "
-                    + s.gen() + (syncBegun == null ? "" : " (the open one is " + syncBegun + ")") + "; end ignored");
-        }
-        handler.onSync(s);
-        syncBegun = s.phase() == SyncPhase.BEGIN ? Long.valueOf(s.gen()) : null;
     }
 
     private void reply(AFUNIXSocketAddress to, Report report) {

@@ -19,6 +19,12 @@ import org.slf4j.LoggerFactory;
  * then write; its DatagramSocket API refuses a per-packet address). A message the agent's queue cannot
  * take, or that finds no agent, is counted as dropped; its seq is still used, so the agent sees the
  * gap. Thread-safe: engine threads may report concurrently.
+ *
+ * <p>An absent or failing agent never floods the log: after a failed write the next connection
+ * attempt waits the reconnect interval too (an agent whose socket refuses every write is not
+ * reconnected once per report), and the lines about the socket ({@code report_socket_absent},
+ * {@code _lost}, {@code _connected}) share a {@link RateLimitedLog} budget; the lines left out
+ * count in {@code ctrl.log_suppressed}.
  */
 final class ReportSender implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(ReportSender.class);
@@ -31,11 +37,18 @@ final class ReportSender implements Closeable {
     private AFUNIXDatagramChannel channel;
     private long nextAttempt;
     private boolean closed;
+    private final RateLimitedLog log;
     private boolean absentLogged;
 
-    ReportSender(Path agentSocket, ControlCounters counters, long reconnectNanos, LongSupplier clock) throws IOException {
+    /**
+     * @param logsPerWindow lines about the socket allowed per {@code logWindowNanos}
+     */
+    ReportSender(Path agentSocket, ControlCounters counters, long reconnectNanos, LongSupplier clock, int logsPerWindow,
+                 long logWindowNanos) throws IOException {
         this.target = AFUNIXSocketAddress.of(agentSocket);
         this.counters = counters;
+        this.log = new RateLimitedLog(LOG, logsPerWindow, logWindowNanos, clock,
+                () -> counters.inc(ControlCounters.Name.LOG_SUPPRESSED));
         this.reconnectNanos = reconnectNanos;
         this.clock = clock;
         this.nextAttempt = clock.getAsLong();
@@ -62,7 +75,7 @@ final class ReportSender implements Closeable {
         try {
             return channel.write(ByteBuffer.wrap(message)) == message.length;
         } catch (IOException e) {
-            LOG.info("event=report_socket_lost path={} reason=\"{}\"", target.getPath(), e.getMessage());
+            log.info("event=report_socket_lost path=" + target.getPath() + " reason=\"" + e.getMessage() + "\"");
             disconnect();
             return false;
         }
@@ -83,14 +96,15 @@ final class ReportSender implements Closeable {
             c.connect(target);
             channel = c;
             absentLogged = false;
-            LOG.info("event=report_socket_connected path={}", target.getPath());
+            log.info("event=report_socket_connected path=" + target.getPath());
             return true;
         } catch (IOException e) {
             closeQuietly(c);
             nextAttempt = now + reconnectNanos;
             if (!absentLogged) {
                 absentLogged = true;
-                LOG.info("event=report_socket_absent path={} reason=\"{}\" action=dropping_reports", target.getPath(), e.getMessage());
+                log.info("event=report_socket_absent path=" + target.getPath() + " reason=\"" + e.getMessage()
+                        + "\" action=dropping_reports");
             }
             return false;
         }
@@ -99,7 +113,7 @@ final class ReportSender implements Closeable {
     private void disconnect() {
         closeQuietly(channel);
         channel = null;
-        nextAttempt = clock.getAsLong();
+        nextAttempt = clock.getAsLong() + reconnectNanos;
     }
 
     private static void closeQuietly(AFUNIXDatagramChannel c) {

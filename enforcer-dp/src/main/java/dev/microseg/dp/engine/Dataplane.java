@@ -5,23 +5,18 @@ import dev.microseg.dp.ctrl.ControlServerConfig;
 import dev.microseg.dp.intercept.InterceptBackend;
 import dev.microseg.dp.intercept.InterceptConfig;
 import dev.microseg.dp.intercept.InterceptManager;
-import dev.microseg.dp.intercept.IpFamily;
 import dev.microseg.dp.intercept.MarkBits;
 import dev.microseg.dp.netns.Netns;
 import dev.microseg.dp.nfq.CopyMode;
-import dev.microseg.dp.nfq.NfQueue;
 import dev.microseg.dp.nfq.NfQueueConfig;
-import dev.microseg.dp.nfq.NfQueueStats;
+import dev.microseg.dp.nfq.PacketHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 
 /**
  * A running data plane: intercept rules, one thread per queue, the reporter thread, the control
@@ -78,21 +74,30 @@ public final class Dataplane implements AutoCloseable {
 
     private final Options options;
     private final Engine engine;
-    private final Rules rules;
-    private final List<Thread> queueThreads = new ArrayList<>();
-    private final List<NfQueue> queues = new ArrayList<>();
+    private final InterceptRules rules;
+    private final QueueThreads queues;
+    private final CompletableFuture<String> failure = new CompletableFuture<>();
     private Thread reporterThread;
     private ControlServer server;
     private boolean closed;
 
-    private Dataplane(Options options, Engine engine, Rules rules) {
+    private Dataplane(Options options, Engine engine, InterceptRules rules) {
         this.options = options;
         this.engine = engine;
         this.rules = rules;
+        this.queues = new QueueThreads(options.netns(), this::fail);
     }
 
     /** Brings the data plane up; on failure everything started so far is taken down again. */
     public static Dataplane start(Options o) throws IOException {
+        return start(o, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(Options)}, with each queue's packet handler wrapped by {@code handlers}:
+     * tests inject failures into a queue's loop through it.
+     */
+    static Dataplane start(Options o, UnaryOperator<PacketHandler> handlers) throws IOException {
         InterceptConfig ic = InterceptConfig.of(o.queues(), o.failOpen()).withQueues(o.firstQueue(), o.queues())
                 .withCpuFanout(o.cpuFanout()).withChainPrefix(o.chain());
         if (o.netns().isPresent()) {
@@ -102,19 +107,21 @@ public final class Dataplane implements AutoCloseable {
         if (!backend.ip6tables()) {
             ic = ic.withIpv6(false);
         }
-        Rules rules = new Rules(InterceptManager.create(ic));
+        InterceptRules rules = new InterceptRules(InterceptManager.create(ic));
         Engine engine = new Engine(new EngineConfig(o.failOpen(), o.offload(), o.maxSessions(),
                 EngineConfig.DEFAULT_MAX_ENDPOINTS, MarkBits.DEFAULT), rules, AppIdentifier.NONE);
         Dataplane dp = new Dataplane(o, engine, rules);
         try {
             dp.startReporter();
-            rules.manager.install();
+            rules.manager().install();
             for (int i = 0; i < o.queues(); i++) {
-                dp.startQueue(o.firstQueue() + i);
+                NfQueueConfig config = NfQueueConfig.defaults(o.firstQueue() + i)
+                        .withCopy(CopyMode.PACKET, o.copyRange()).withFailOpen(o.failOpen());
+                dp.queues.start(config, handlers.apply(engine.newPacketHandler()), THREAD_START);
             }
             engine.queueStatistics(() -> QueueProcStats.read(QueueProcStats.FILE, o.firstQueue(), o.queues()),
-                    dp::queueCounters);
-            dp.server = ControlServer.start(ControlServerConfig.of(o.ctrlSocket(), o.reportSocket()), engine);
+                    dp.queues::counters);
+            dp.server = ControlServer.start(ControlServerConfig.of(o.ctrlSocket(), o.reportSocket()), engine, dp::fail);
             engine.reportTo(dp.server::report);
         } catch (IOException | RuntimeException e) {
             dp.close();
@@ -133,16 +140,26 @@ public final class Dataplane implements AutoCloseable {
         return engine;
     }
 
+    /**
+     * Completes, with the reason, when a part of the data plane can no longer work: a queue that
+     * cannot be served ({@link QueueSupervisor}), a reporter or control thread ended by an error it
+     * cannot recover from. The process then stops with {@link #closeAfterFailure()} and exits
+     * non-zero, so its supervisor (or the agent) restarts it.
+     */
+    public CompletableFuture<String> failure() {
+        return failure;
+    }
+
+    private void fail(String reason) {
+        if (failure.complete(reason)) {
+            LOG.atError().addKeyValue("reason", reason).log("event=dp_failed");
+        }
+    }
+
     /** The counters a {@code ctrl_stats} reply carries (control server's and engine's). */
     public Map<String, Long> counters() {
         ControlServer s = server;
         return s == null ? engine.counters() : s.counters();
-    }
-
-    private void enterNamespace() throws IOException {
-        if (options.netns().isPresent()) {
-            Netns.enter(options.netns().get());
-        }
     }
 
     private void startReporter() throws IOException {
@@ -150,108 +167,66 @@ public final class Dataplane implements AutoCloseable {
         reporterThread = Thread.ofPlatform().name("microseg-dp-reporter").start(() -> {
             KernelConntrack ct;
             try {
-                enterNamespace();
+                if (options.netns().isPresent()) {
+                    Netns.enter(options.netns().get());
+                }
                 ct = KernelConntrack.open();
             } catch (IOException | RuntimeException e) {
                 opened.completeExceptionally(e);
                 return;
             }
             opened.complete(null);
-            engine.runReporter(ct);
-        });
-        await(opened, "opening conntrack (netlink) for the reporter");
-    }
-
-    private void startQueue(int number) throws IOException {
-        NfQueueConfig config = NfQueueConfig.defaults(number).withCopy(CopyMode.PACKET, options.copyRange())
-                .withFailOpen(options.failOpen());
-        dev.microseg.dp.nfq.PacketHandler pipeline = engine.newPacketHandler();
-        CompletableFuture<NfQueue> opened = new CompletableFuture<>();
-        Thread t = Thread.ofPlatform().name("microseg-dp-queue-" + number).start(() -> {
-            NfQueue q;
             try {
-                enterNamespace();
-                q = NfQueue.open(config);
-            } catch (IOException | RuntimeException e) {
-                opened.completeExceptionally(e);
-                return;
-            }
-            opened.complete(q);
-            try {
-                q.run(pipeline);
-            } catch (IOException | RuntimeException e) {
-                LOG.atError().setCause(e).addKeyValue("queue", number).log("event=queue_loop_failed");
-            } finally {
-                q.close();
+                engine.runReporter(ct);
+            } catch (Throwable t) {
+                LOG.atError().setCause(t).log("event=reporter_thread_failed");
+                fail("the reporter thread ended: " + t);
             }
         });
-        queueThreads.add(t);
-        synchronized (queues) {
-            queues.add(await(opened, "binding queue " + number));
-        }
+        await(opened, "opening conntrack (netlink) for the reporter", THREAD_START);
     }
 
-    private static <T> T await(CompletableFuture<T> f, String step) throws IOException {
+    static <T> T await(CompletableFuture<T> f, String step, Duration timeout) throws IOException {
         try {
-            return f.get(THREAD_START.toSeconds(), TimeUnit.SECONDS);
+            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             throw c instanceof IOException io ? io : new IOException(step + ": " + c.getMessage(), c);
         } catch (TimeoutException e) {
-            throw new IOException(step + ": no answer within " + THREAD_START.toSeconds() + " s", e);
+            throw new IOException(step + ": no answer within " + timeout.toSeconds() + " s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(step + ": interrupted", e);
         }
     }
 
-    private Map<String, Long> queueCounters() {
-        long packets = 0;
-        long malformed = 0;
-        long truncated = 0;
-        long handlerErrors = 0;
-        long fallback = 0;
-        long overruns = 0;
-        long kernelErrors = 0;
-        long verdictMessages = 0;
-        synchronized (queues) {
-            for (NfQueue q : queues) {
-                NfQueueStats s = q.stats();
-                packets += s.packets();
-                malformed += s.malformed();
-                truncated += s.truncated();
-                handlerErrors += s.handlerErrors();
-                fallback += s.fallbackVerdicts();
-                overruns += s.overruns();
-                kernelErrors += s.kernelErrors();
-                verdictMessages += s.verdictMessages();
-            }
-        }
-        Map<String, Long> m = new LinkedHashMap<>();
-        m.put("nfq.packets", packets);
-        m.put("nfq.verdict_messages", verdictMessages);
-        m.put("nfq.malformed", malformed);
-        m.put("nfq.truncated", truncated);
-        m.put("nfq.handler_errors", handlerErrors);
-        m.put("nfq.fallback_verdicts", fallback);
-        m.put("nfq.overruns", overruns);
-        m.put("nfq.kernel_errors", kernelErrors);
-        return m;
-    }
-
     /** Rules first, then queues, then the reporter and the sockets. Idempotent. */
     @Override
     public synchronized void close() {
+        stop(true);
+    }
+
+    /**
+     * Stops after {@link #failure()}: as {@link #close()} when the dp fails open (the rules go and
+     * traffic flows unfiltered); when it fails closed the rules stay, so once the queues are
+     * unbound traffic to and from workloads is dropped until a restarted dp takes over (as after a
+     * crash). Which one follows the fail mode in force ({@code ctrl_sys_conf} may have changed it).
+     */
+    public synchronized void closeAfterFailure() {
+        stop(engine.failOpen());
+    }
+
+    private void stop(boolean removeRules) {
         if (closed) {
             return;
         }
         closed = true;
         long started = System.nanoTime();
-        rules.manager.close();
-        synchronized (queues) {
-            queues.forEach(NfQueue::stop);
+        if (removeRules) {
+            rules.manager().close();
         }
-        join(queueThreads);
+        queues.stop();
+        join(queues.threads());
         engine.stopReporter();
         if (reporterThread != null) {
             join(List.of(reporterThread));
@@ -259,7 +234,8 @@ public final class Dataplane implements AutoCloseable {
         if (server != null) {
             server.close();
         }
-        LOG.atInfo().addKeyValue("ms", (System.nanoTime() - started) / 1_000_000).log("event=dp_stopped");
+        LOG.atInfo().addKeyValue("ms", (System.nanoTime() - started) / 1_000_000).addKeyValue("rules_removed", removeRules)
+                .log("event=dp_stopped");
     }
 
     private static void join(Collection<Thread> threads) {
@@ -273,32 +249,6 @@ public final class Dataplane implements AutoCloseable {
             if (t.isAlive()) {
                 LOG.atWarn().addKeyValue("thread", t.getName()).log("event=thread_stop_timeout");
             }
-        }
-    }
-
-    /** The engine's hold on the intercept rules; {@code setFailOpen} reinstalls them with or without bypass. */
-    private static final class Rules implements KernelRules {
-        private volatile InterceptManager manager;
-
-        Rules(InterceptManager manager) {
-            this.manager = manager;
-        }
-
-        @Override
-        public synchronized void setWorkloads(Collection<InetAddress> addresses) throws IOException {
-            boolean v6 = manager.config().ipv6();
-            manager.setWorkloads(addresses.stream().filter(a -> v6 || IpFamily.of(a) == IpFamily.IPV4).toList());
-        }
-
-        @Override
-        public synchronized void setFailOpen(boolean failOpen) throws IOException {
-            InterceptConfig c = manager.config();
-            InterceptManager next = InterceptManager.create(new InterceptConfig(c.chainPrefix(), c.firstQueue(),
-                    c.queueCount(), failOpen, c.cpuFanout(), c.marks(), c.commandPrefix(), c.ipv6()));
-            next.setWorkloads(manager.workloads());
-            next.install();
-            manager = next;
-            LOG.atInfo().addKeyValue("fail_open", failOpen).log("event=intercept_bypass_changed");
         }
     }
 }

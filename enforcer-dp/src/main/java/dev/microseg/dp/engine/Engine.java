@@ -2,6 +2,7 @@ package dev.microseg.dp.engine;
 
 import dev.microseg.dp.ctrl.ControlHandler;
 import dev.microseg.dp.intercept.MarkBits;
+import dev.microseg.dp.nfq.PacketHandler;
 import dev.microseg.dp.policy.PolicyTable;
 import dev.microseg.dp.protocol.ControlError;
 import dev.microseg.dp.protocol.ControlException;
@@ -15,7 +16,6 @@ import dev.microseg.dp.protocol.Report;
 import dev.microseg.dp.protocol.Subnet;
 import dev.microseg.dp.protocol.WorkloadPolicy;
 import dev.microseg.dp.session.RemovalCause;
-import dev.microseg.dp.session.SessionCounters;
 import dev.microseg.dp.session.SessionTable;
 import dev.microseg.dp.session.SessionTimeouts;
 import dev.microseg.dp.session.SessionView;
@@ -23,12 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -39,32 +37,34 @@ import java.util.function.Supplier;
  * reporter ({@link Reporter}) read.
  *
  * <p>Endpoints ({@code ctrl_add_mac}...) get an index and their addresses an allocation-free,
- * copy-on-write lookup ({@link Endpoints}); the intercept rules follow their addresses. A policy
+ * copy-on-write lookup ({@link Endpoints}); the intercept rules follow their addresses, rewritten
+ * once per burst of commands ({@link #onIdle()}, the end of a replay). A policy
  * ({@code ctrl_cfg_policy}) is mapped ({@link RuleMapping}), compiled aside and published per
  * endpoint with one volatile write ({@link PolicyTable}); then the policy generation is bumped
  * and live connections are re-decided ({@link Reevaluation}). Policies are kept by MAC, so one
  * that arrives before its endpoint applies when the endpoint does. {@code ctrl_sync} marks what a
  * replay mentions and drops the rest at its end; {@code ctrl_sys_conf} sets the fail verdict, the
- * kernel's bypass, the report interval, TCP resets on deny and the session table's size and idle
- * timeouts (a new size or timeout means a new, empty table: connections the dp still decides
+ * kernel's bypass, the report interval, TCP resets on deny and the session table's size (capped to
+ * what the heap holds, {@link SessionBudget}) and idle timeouts (a new size or timeout means a new, empty table: connections the dp still decides
  * are decided again on their next packet, offloaded ones are not affected).
  */
 public final class Engine implements ControlHandler {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
 
     private final EngineConfig config;
+    private final SessionBudget budget;
+    /** The most sessions the heap holds ({@link SessionBudget}). */
+    private final int heapCap;
     private final KernelRules rules;
     private final AppIdentifier apps;
     private final LongSupplier clock;
     private final WorkloadState workloads;
     private final AtomicBoolean reevaluate = new AtomicBoolean();
     private final List<PathCounters> pathCounters = new CopyOnWriteArrayList<>();
+    private final List<PacketPipeline> pipelines = new CopyOnWriteArrayList<>();
     private final List<EventRing> rings = new CopyOnWriteArrayList<>();
     private final ThreadLocal<EventRing> threadRing = new ThreadLocal<>();
-    private final AtomicLong unroutedEvents = new AtomicLong();
-    private final AtomicLong reevaluations = new AtomicLong();
-    private final AtomicLong cut = new AtomicLong();
-    private final AtomicLong readmitted = new AtomicLong();
+    private final EngineCounters stats = new EngineCounters();
     private volatile SessionTable sessions;
     private volatile CtrlSysConf sysConf;
     private volatile List<Subnet> internalNets = List.of();
@@ -80,15 +80,22 @@ public final class Engine implements ControlHandler {
     }
 
     Engine(EngineConfig config, KernelRules rules, AppIdentifier apps, LongSupplier clock) {
+        this(config, rules, apps, clock, SessionBudget.ofRuntime());
+    }
+
+    /** With the heap's budget for sessions given (tests of the cap). */
+    Engine(EngineConfig config, KernelRules rules, AppIdentifier apps, LongSupplier clock, SessionBudget budget) {
         this.config = config;
+        this.budget = budget;
+        this.heapCap = budget.cap(CtrlSysConf.MAX_SESSIONS);
         this.rules = rules;
         this.apps = apps;
         this.clock = clock;
-        this.workloads = new WorkloadState(config.maxEndpoints(), rules, this::requestReevaluation);
+        this.workloads = new WorkloadState(config.maxEndpoints(), rules, this::requestReevaluation, System::nanoTime);
         CtrlSysConf d = CtrlSysConf.defaults();
         this.sysConf = new CtrlSysConf(config.failOpen(), d.reportInterval(), d.tcpRstOnDeny(), config.maxSessions(),
                 d.tcpIdleTimeout(), d.udpIdleTimeout(), d.icmpIdleTimeout());
-        this.sessions = newSessionTable(sysConf);
+        this.sessions = newSessionTable(sysConf, "start");
     }
 
     // ------------------------------------------------------------------ wiring (Dataplane, tests)
@@ -108,12 +115,14 @@ public final class Engine implements ControlHandler {
      * The packet handler for one more queue thread (one per queue: it owns reusable state and the
      * ring to the reporter).
      */
-    public dev.microseg.dp.nfq.PacketHandler newPacketHandler() {
+    public PacketHandler newPacketHandler() {
         PathCounters c = new PathCounters();
         EventRing r = new EventRing(EventRing.DEFAULT_CAPACITY);
+        PacketPipeline p = new PacketPipeline(this, c, r);
         pathCounters.add(c);
         rings.add(r);
-        return new PacketPipeline(this, c, r);
+        pipelines.add(p);
+        return p;
     }
 
     /** Runs the reporter on the calling thread until {@link #stopReporter()}; closes {@code conntrack} at the end. */
@@ -131,7 +140,7 @@ public final class Engine implements ControlHandler {
     /** The reporter, bound to the calling thread (tests drive it with {@link Reporter#step()}). */
     Reporter createReporter(ConntrackPort conntrack) {
         this.conntrack = conntrack;
-        Reporter r = new Reporter(this, conntrack, 2 * config.maxSessions());
+        Reporter r = new Reporter(this, conntrack, SessionBudget.FLOWS_PER_SESSION * sessions.capacity());
         reporterThread = Thread.currentThread();
         reporter = r;
         return r;
@@ -210,22 +219,40 @@ public final class Engine implements ControlHandler {
         return queueStats.get();
     }
 
+    /** Each queue thread's count of finished receive batches ({@link PacketPipeline#batchDone()}). */
+    long[] queueBatches() {
+        long[] b = new long[pipelines.size()];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = pipelines.get(i).batches();
+        }
+        return b;
+    }
+
+    /** True when every queue thread of {@code before} has finished a batch since it was taken. */
+    boolean queuesPassed(long[] before) {
+        for (int i = 0; i < before.length; i++) {
+            if (pipelines.get(i).batches() <= before[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     boolean takeReevaluationRequest() {
         return reevaluate.getAndSet(false);
     }
 
     void countReevaluation(int cutNow, int readmittedNow) {
-        reevaluations.incrementAndGet();
-        cut.addAndGet(cutNow);
-        readmitted.addAndGet(readmittedNow);
+        stats.countReevaluation(cutNow, readmittedNow);
     }
 
     private void requestReevaluation() {
         reevaluate.set(true);
     }
 
-    private SessionTable newSessionTable(CtrlSysConf c) {
-        return new SessionTable(c.maxSessions(), timeouts(c), this::onSessionRemoved);
+    /** A table for {@code c}'s max_sessions, capped to what the heap holds ({@link SessionBudget}). */
+    private SessionTable newSessionTable(CtrlSysConf c, String source) {
+        return new SessionTable(budget.capLogged(c.maxSessions(), source), timeouts(c), this::onSessionRemoved);
     }
 
     /** conntrack's timeouts, with the idle ones {@code ctrl_sys_conf} carries. */
@@ -240,13 +267,13 @@ public final class Engine implements ControlHandler {
     /** Session listener: called with a segment lock held, on whichever thread removed the session. */
     private void onSessionRemoved(SessionView s, RemovalCause cause) {
         if (Thread.currentThread() == reporterThread) {
-            reporter.removed(s);
+            reporter.flows().removed(s);
             return;
         }
         EventRing r = threadRing.get();
         if (r == null || !r.offer(EventRing.REMOVED, s, s.verdict().ordinal(), -1, 0, s.endpoint(), s.ruleId(),
                 s.applicationId(), now(), 0)) {
-            unroutedEvents.incrementAndGet();
+            stats.unroutedEvents.incrementAndGet();
         }
     }
 
@@ -264,7 +291,7 @@ public final class Engine implements ControlHandler {
 
     @Override
     public void onDelMac(CtrlDelMac cmd) throws ControlException {
-        workloads.deleteEndpoint(cmd.endpoint().mac(), CtrlDelMac.KEY);
+        workloads.deleteEndpoint(cmd.endpoint().mac());
     }
 
     @Override
@@ -292,7 +319,7 @@ public final class Engine implements ControlHandler {
         boolean newTable = c.maxSessions() != old.maxSessions() || !timeouts(c).equals(timeouts(old));
         sysConf = c;
         if (newTable) {
-            sessions = newSessionTable(c);
+            sessions = newSessionTable(c, CtrlSysConf.KEY);
         }
         LOG.atInfo().addKeyValue("fail_open", c.failOpen()).addKeyValue("report_interval", c.reportInterval())
                 .addKeyValue("tcp_rst_on_deny", c.tcpRstOnDeny()).addKeyValue("max_sessions", c.maxSessions())
@@ -306,45 +333,16 @@ public final class Engine implements ControlHandler {
         workloads.sync(s);
     }
 
+    /** The control socket is drained: the intercept rules follow the endpoint commands of the burst. */
+    @Override
+    public void onIdle() throws ControlException {
+        workloads.flushRules("endpoints");
+    }
+
     // ------------------------------------------------------------------ counters
 
     @Override
     public Map<String, Long> counters() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        PathCounters.sum(pathCounters, m);
-        m.merge("report.events_dropped", unroutedEvents.get(), Long::sum);
-        SessionTable s = sessions;
-        SessionCounters sc = s.counters();
-        m.put("dp.sessions", (long) s.size());
-        m.put("dp.sessions.capacity", (long) s.capacity());
-        m.put("dp.sessions.inserts", sc.inserts());
-        m.put("dp.sessions.expirations", sc.expirations());
-        m.put("dp.sessions.evictions", sc.evictions());
-        m.put("dp.sessions.not_created", sc.failures());
-        m.put("engine.endpoints", (long) workloads.endpoints().snapshot().count());
-        m.put("engine.policies", (long) workloads.policyCount());
-        m.put("engine.generation", (long) workloads.generation());
-        m.put("engine.reevaluations", reevaluations.get());
-        m.put("engine.connections_cut", cut.get());
-        m.put("engine.connections_readmitted", readmitted.get());
-        Reporter r = reporter;
-        if (r != null) {
-            m.put("report.connections", r.connectionsSent);
-            m.put("report.violations", r.violationsSent);
-            m.put("report.violations_suppressed", r.suppressed);
-            m.put("report.flows", (long) r.flows);
-            m.put("report.flows_untracked", r.untracked);
-            m.put("ct.errors", r.conntrackErrors);
-            QueueProcStats q = r.proc;
-            m.put("nfq.kernel_waiting", q.waiting());
-            m.put("nfq.kernel_queue_dropped", q.queueDropped());
-            m.put("nfq.kernel_user_dropped", q.userDropped());
-        }
-        ConntrackPort ct = conntrack;
-        if (ct != null) {
-            m.put("ct.destroy_events_lost", ct.eventsLost());
-        }
-        m.putAll(queueCounters.get());
-        return m;
+        return stats.snapshot(pathCounters, sessions, heapCap, workloads, reporter, conntrack, queueCounters.get());
     }
 }

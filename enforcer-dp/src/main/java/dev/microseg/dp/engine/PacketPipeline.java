@@ -64,12 +64,27 @@ final class PacketPipeline implements PacketHandler {
     private final SessionView view = new SessionView();
     private final Outcome outcome = new Outcome();
     private boolean ringBound;
+    /** Receive batches this queue thread finished: written by it, read by the reporter. */
+    private volatile long batches;
 
     PacketPipeline(Engine engine, PathCounters counters, EventRing ring) {
         this.engine = engine;
         this.counters = counters;
         this.ring = ring;
         this.marks = engine.marks();
+    }
+
+    /**
+     * The queue sent every verdict of its batch: a decision made under an older policy is now in
+     * the kernel, where a re-evaluation's conntrack dump sees it ({@link Reporter}).
+     */
+    @Override
+    public void batchDone() {
+        batches++;
+    }
+
+    long batches() {
+        return batches;
     }
 
     @Override

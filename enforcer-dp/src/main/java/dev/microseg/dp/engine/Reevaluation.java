@@ -105,7 +105,7 @@ final class Reevaluation {
         sessions.setEndpoint(k, outcome.endpointRef());
         if (outcome.verdict != before || outcome.ruleId() != s.ruleId()) {
             changed++;
-            reporter.decided(FlowKey.of(s), outcome.verdict, kind(), false, outcome.endpointRef(), outcome.ruleId(),
+            reporter.flows().decided(FlowKey.of(s), outcome.verdict, kind(), false, outcome.endpointRef(), outcome.ruleId(),
                     s.applicationId(), now, s.packetsFromInitiator(), s.packetsFromResponder(), s.bytesFromInitiator(),
                     s.bytesFromResponder(), s.firstSeen(), s.lastSeen());
         }
@@ -139,8 +139,8 @@ final class Reevaluation {
             sessions.decide(key, v, outcome.ruleId(), generation);
             sessions.setEndpoint(key, outcome.endpointRef());
         }
-        Flow f = reporter.ledger().find(k);
-        if (f != null && f.action == Reporter.action(v)) {
+        Flow f = reporter.flows().ledger().find(k);
+        if (f != null && f.action == FlowTracker.action(v)) {
             return;
         }
         if (f != null || (known && view.verdict() != v)) {
@@ -148,9 +148,9 @@ final class Reevaluation {
         }
         ConntrackCounters o = e.originalCounters().orElse(new ConntrackCounters(0, 0));
         ConntrackCounters r = e.replyCounters().orElse(new ConntrackCounters(0, 0));
-        reporter.decided(k, v, kind(), true, outcome.endpointRef(), outcome.ruleId(), Math.max(app, 0), now,
+        reporter.flows().decided(k, v, kind(), true, outcome.endpointRef(), outcome.ruleId(), Math.max(app, 0), now,
                 o.packets(), r.packets(), o.bytes(), r.bytes(), known ? view.firstSeen() : now, now);
-        Flow tracked = reporter.ledger().find(k);
+        Flow tracked = reporter.flows().ledger().find(k);
         if (tracked != null && tracked.conntrackId == 0) {
             tracked.conntrackId = e.id();
         }

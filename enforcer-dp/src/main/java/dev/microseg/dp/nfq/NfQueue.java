@@ -174,6 +174,7 @@ public final class NfQueue implements Verdicts, AutoCloseable {
                 throw new NetlinkException("receiving from queue " + config.queueNumber(), e, null);
             }
             dispatcher.flush();
+            handler.batchDone();
             return 0;
         }
         dispatcher.counters.inc(QueueCounters.RECEIVE_CALLS);
@@ -185,6 +186,7 @@ public final class NfQueue implements Verdicts, AutoCloseable {
             handled += dispatcher.process(slots, (long) i * slotBytes, Math.min(len, slotBytes), truncated, handler);
         }
         dispatcher.flush();
+        handler.batchDone();
         return handled;
     }
 

@@ -234,7 +234,12 @@ final class NfqDispatcher implements Verdicts {
         return batcher.size();
     }
 
-    /** Encodes and sends the buffered verdicts in one datagram. */
+    /**
+     * Encodes and sends the buffered verdicts in one datagram. When sending fails they stay
+     * buffered and the next flush sends them again: a {@code sendto} to the kernel fails before any
+     * message of the datagram is processed (the kernel could not take the datagram), so no packet
+     * gets two verdicts.
+     */
     void flush() throws NetlinkException {
         int n = batcher.size();
         if (n == 0) {
@@ -242,8 +247,8 @@ final class NfqDispatcher implements Verdicts {
         }
         writer.reset();
         batcher.encode(writer, deferred == 0);
-        batcher.clear();
         sender.send(writer.segment(), writer.position(), sendStep);
+        batcher.clear();
         counters.add(QueueCounters.VERDICTS, n);
         counters.add(QueueCounters.VERDICT_MESSAGES, batcher.lastMessages());
         counters.add(QueueCounters.BATCH_MESSAGES, batcher.lastBatchMessages());

@@ -9,4 +9,12 @@ package dev.microseg.dp.nfq;
 @FunctionalInterface
 public interface PacketHandler {
     void onPacket(NfqPacket packet, Verdicts verdicts);
+
+    /**
+     * Called on the queue's thread after each {@link NfQueue#poll} sent its verdicts (also when
+     * the poll timed out with none): every verdict given so far has been sent to the kernel, which
+     * re-injects a packet within the {@code sendto} of its verdict. Nothing by default.
+     */
+    default void batchDone() {
+    }
 }

@@ -64,10 +64,24 @@ public final class SessionTable {
         this.segments = new Segment[segments];
         this.segmentShift = 64 - Integer.numberOfTrailingZeros(segments);
         int limit = segmentLimit(capacity, segments);
-        int slots = (int) Math.min(Integer.MAX_VALUE / Slots.STRIDE, (long) limit * 100 / MAX_LOAD_PERCENT + 1);
+        int slots = slotsPerSegment(limit);
         for (int i = 0; i < segments; i++) {
             this.segments[i] = new Segment(limit, slots, timeouts, listener);
         }
+    }
+
+    private static int slotsPerSegment(int limit) {
+        return (int) Math.min(Integer.MAX_VALUE / Slots.STRIDE, (long) limit * 100 / MAX_LOAD_PERCENT + 1);
+    }
+
+    /**
+     * What {@link #memoryBytes()} will be for a table of {@code capacity} sessions with the default
+     * segments, without allocating it (the dp sizes its table to the heap with it).
+     */
+    public static long memoryBytesFor(int capacity) {
+        int segments = defaultSegments(capacity);
+        long slots = slotsPerSegment(segmentLimit(capacity, segments));
+        return segments * slots * ((long) Slots.STRIDE * Long.BYTES + Integer.BYTES);
     }
 
     static int defaultSegments(int capacity) {

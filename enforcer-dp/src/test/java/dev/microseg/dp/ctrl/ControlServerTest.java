@@ -38,6 +38,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -47,6 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.slf4j.LoggerFactory;
@@ -187,6 +190,29 @@ class ControlServerTest {
         assertThat(server.counters()).containsEntry("ctrl.rejected", 1L).containsEntry("ctrl.handler_failures", 1L);
         agent.send(new CtrlSync(1, SyncPhase.BEGIN));
         assertThat(handler.next(WAIT)).isEqualTo(new CtrlSync(1, SyncPhase.BEGIN));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"oom", "overflow"})
+    void anErrorOutOfAHandlerFailsThatCommandOnly(String iface) throws Exception {
+        agent.send(new CtrlAddMac(new Endpoint(iface, Samples.WL1, List.of())));
+        ErrorReport e = (ErrorReport) nextReport().report();
+        assertThat(e.error()).isEqualTo(ControlError.INTERNAL);
+        assertThat(e.reason()).startsWith(iface.equals("oom") ? "OutOfMemoryError" : "StackOverflowError");
+        assertThat(server.counters()).containsEntry("ctrl.handler_failures", 1L);
+        agent.send(new CtrlSync(1, SyncPhase.BEGIN));
+        assertThat(handler.next(WAIT)).as("still serving").isEqualTo(new CtrlSync(1, SyncPhase.BEGIN));
+    }
+
+    @Test
+    void anErrorOfTheJvmStopsTheControlThreadAndIsTold() throws Exception {
+        server.close();
+        CompletableFuture<String> fatal = new CompletableFuture<>();
+        server = ControlServer.start(ControlServerConfig.of(dpPath, agentPath).withReconnectInterval(Duration.ZERO),
+                handler, fatal::complete);
+        agent.send(new CtrlAddMac(new Endpoint("jvm", Samples.WL1, List.of())));
+        assertThat(fatal.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                .startsWith("the control thread cannot go on").contains("InternalError");
     }
 
     @Test

@@ -17,7 +17,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A handler that records what it is given; a command for iface "reject" is refused, for "explode" it throws. */
+/**
+ * A handler that records what it is given; a command for iface "reject" is refused, for "explode"
+ * it throws, for "oom", "overflow" and "jvm" it throws {@link OutOfMemoryError},
+ * {@link StackOverflowError} and {@link InternalError}.
+ */
 final class RecordingHandler implements ControlHandler {
     final BlockingQueue<Object> seen = new LinkedBlockingQueue<>();
     final AtomicLong applied = new AtomicLong();
@@ -45,6 +49,9 @@ final class RecordingHandler implements ControlHandler {
         switch (cmd.endpoint().iface()) {
             case "reject" -> throw new ControlException(ControlError.REJECTED, "ctrl_add_mac.iface", "no such interface");
             case "explode" -> throw new IllegalStateException("engine bug");
+            case "oom" -> throw new OutOfMemoryError("Java heap space");
+            case "overflow" -> throw new StackOverflowError();
+            case "jvm" -> throw new InternalError("injected");
             default -> record(cmd);
         }
     }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +62,10 @@ class DataplaneCrashE2ETest {
         for (DpProcess dp : started) {
             dp.close();
         }
-        InterceptManager.cleanupStale(InterceptConfig.of(1, true).inNamespace(topo.router()));
+        started.clear();
+        if (topo != null) {
+            InterceptManager.cleanupStale(InterceptConfig.of(1, true).inNamespace(topo.router()));
+        }
     }
 
     @AfterAll
@@ -74,18 +78,26 @@ class DataplaneCrashE2ETest {
             if (topo != null) {
                 topo.close();
             }
-            try (var files = Files.list(dir)) {
-                for (Path p : files.toList()) {
-                    Files.deleteIfExists(p);
+            if (dir != null) {
+                try (var files = Files.list(dir)) {
+                    for (Path p : files.toList()) {
+                        Files.deleteIfExists(p);
+                    }
                 }
+                Files.deleteIfExists(dir);
             }
-            Files.deleteIfExists(dir);
         }
     }
 
-    private DpProcess startDp(String failMode) throws Exception {
-        DpProcess dp = DpProcess.start(topo.router(), dir.resolve("dp.sock"), dir.resolve("agent.sock"), "--queues", "1",
-                failMode);
+    /** A dp started and ready; a dp that does not start fails the test with its output, never with a null. */
+    private DpProcess startDp(String failMode) {
+        DpProcess dp;
+        try {
+            dp = DpProcess.start(topo.router(), dir.resolve("dp.sock"), dir.resolve("agent.sock"), "--queues", "1",
+                    failMode);
+        } catch (IOException e) {
+            throw new AssertionError("microseg-dp " + failMode + " did not start: " + e.getMessage(), e);
+        }
         started.add(dp);
         return dp;
     }
@@ -189,5 +201,22 @@ class DataplaneCrashE2ETest {
         assertThat(udpPasses(port + 1, false)).isFalse();
         assertThat(second.stop(WAIT)).isZero();
         assertThat(udpPasses(port + 1, true)).as("stopped cleanly: no rules, nothing blocked").isTrue();
+    }
+
+    /**
+     * SIGUSR1's default action ends a process: a dp must have its handler before it starts up
+     * (iptables, queues), so a signal sent as soon as it logged {@code dp_starting} prints instead.
+     */
+    @Test
+    void aSigusr1DuringStartUpPrintsAndDoesNotEndTheDp() throws Exception {
+        DpProcess dp = DpProcess.launch(topo.router(), dir.resolve("dp.sock"), dir.resolve("agent.sock"),
+                DpProcess.TEST_JVM, "--queues", "1", "--fail-open");
+        started.add(dp);
+        assertThat(dp.awaitLog("event=dp_starting", WAIT)).as("the dp logged its start:\n" + dp.logs()).isTrue();
+        dp.signal("USR1");
+        assertThat(dp.awaitLog("microseg-dp counters", WAIT)).as("SIGUSR1 printed:\n" + dp.logs()).isTrue();
+        dp.awaitReady();
+        assertThat(dp.isAlive()).isTrue();
+        assertThat(dp.stop(WAIT)).as("a clean stop after the early signal:\n" + dp.logs()).isZero();
     }
 }

@@ -22,6 +22,7 @@ import dev.microseg.dp.session.Verdict;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -34,6 +35,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class EngineControlTest {
     private final List<List<String>> workloads = new ArrayList<>();
     private final List<Boolean> bypass = new ArrayList<>();
+    /** When set, the next setWorkloads fails with it (and it is cleared). */
+    private IOException nextRuleFailure;
     private Engine engine;
 
     @BeforeEach
@@ -45,7 +48,12 @@ class EngineControlTest {
         return new Engine(new EngineConfig(true, true, 65_536, endpoints, dev.microseg.dp.intercept.MarkBits.DEFAULT),
                 new KernelRules() {
                     @Override
-                    public void setWorkloads(Collection<InetAddress> addresses) {
+                    public void setWorkloads(Collection<InetAddress> addresses) throws IOException {
+                        IOException f = nextRuleFailure;
+                        nextRuleFailure = null;
+                        if (f != null) {
+                            throw f;
+                        }
                         workloads.add(addresses.stream().map(InetAddress::getHostAddress).toList());
                     }
 
@@ -78,17 +86,69 @@ class EngineControlTest {
     void endpointsDriveTheInterceptRulesAndTheAddressLookup() throws Exception {
         engine.onAddMac(new CtrlAddMac(endpoint(1, "10.0.0.1", "fd00::1")));
         engine.onAddMac(new CtrlAddMac(endpoint(2, "10.0.0.2")));
-        assertThat(workloads.getLast()).containsExactlyInAnyOrder("10.0.0.1", "fd00:0:0:0:0:0:0:1", "10.0.0.2");
+        assertThat(workloads).as("rewritten once the burst is over").isEmpty();
+        engine.onIdle();
+        assertThat(workloads).singleElement().asList()
+                .containsExactlyInAnyOrder("10.0.0.1", "fd00:0:0:0:0:0:0:1", "10.0.0.2");
         long[] v6 = Addresses.parse("fd00::1");
         assertThat(engine.endpoints().lookup(v6[0], v6[1])).isEqualTo(engine.endpoints().get(mac(1)).orElseThrow().index());
 
         engine.onCfgMac(new CtrlCfgMac(endpoint(2, "10.0.0.22")));
+        engine.onIdle();
         assertThat(workloads.getLast()).contains("10.0.0.22").doesNotContain("10.0.0.2");
         engine.onDelMac(new CtrlDelMac(endpoint(1)));
+        engine.onIdle();
         assertThat(workloads.getLast()).containsExactly("10.0.0.22");
         long[] gone = Addresses.parse("10.0.0.1");
         assertThat(engine.endpoints().lookup(gone[0], gone[1])).isEqualTo(AddressMap.NONE);
-        assertThat(engine.counters()).containsEntry("engine.endpoints", 1L);
+        assertThat(engine.counters()).containsEntry("engine.endpoints", 1L).containsEntry("engine.intercept_updates", 3L);
+        engine.onIdle();
+        assertThat(workloads).as("nothing changed: no rewrite").hasSize(3);
+    }
+
+    @Test
+    void aReplayRewritesTheRulesOnceAtItsEnd() throws Exception {
+        engine.onSync(new CtrlSync(3, SyncPhase.BEGIN));
+        for (int i = 1; i <= 50; i++) {
+            engine.onAddMac(new CtrlAddMac(endpoint(i, "10.0.1." + i)));
+            engine.onPolicy(denyAll(i));
+            engine.onIdle();
+        }
+        assertThat(workloads).as("held back while the replay is open").isEmpty();
+        engine.onSync(new CtrlSync(3, SyncPhase.END));
+        assertThat(workloads).singleElement().asList().hasSize(50).contains("10.0.1.1", "10.0.1.50");
+        assertThat(engine.counters()).containsEntry("engine.intercept_updates", 1L);
+    }
+
+    @Test
+    void aFailedRewriteIsReportedCountedAndTriedAgain() throws Exception {
+        engine.onAddMac(new CtrlAddMac(endpoint(1, "10.0.0.1")));
+        nextRuleFailure = new IOException("iptables-restore: exit 4");
+        assertThatThrownBy(engine::onIdle).isInstanceOfSatisfying(ControlException.class, e -> {
+            assertThat(e.error()).isEqualTo(ControlError.INTERNAL);
+            assertThat(e.getMessage()).contains("iptables-restore: exit 4");
+        });
+        assertThat(engine.counters()).containsEntry("engine.intercept_update_failures", 1L);
+        engine.onIdle();
+        assertThat(workloads).singleElement().asList().containsExactly("10.0.0.1");
+    }
+
+    @Test
+    void policiesByMacAreBoundedAndOneBeyondTheBoundIsRefusedNamingTheField() throws Exception {
+        engine = engine(2);
+        engine.onPolicy(denyAll(1));
+        engine.onPolicy(denyAll(2));
+        engine.onPolicy(denyAll(2));
+        assertThatThrownBy(() -> engine.onPolicy(denyAll(3))).isInstanceOfSatisfying(ControlException.class, e -> {
+            assertThat(e.error()).isEqualTo(ControlError.REJECTED);
+            assertThat(e.path()).isEqualTo("ctrl_cfg_policy.mac");
+            assertThat(e.getMessage()).contains("at most 2 MACs");
+        });
+        assertThat(engine.counters()).containsEntry("engine.policies", 2L).containsEntry("engine.policies_refused", 1L)
+                .containsEntry("engine.policies.max", 2L);
+        engine.onPolicy(new WorkloadPolicy(PolicyCmd.DELETE, RuleAction.DENY, PolicyDir.BOTH, List.of(mac(1)), List.of()));
+        engine.onPolicy(denyAll(3));
+        assertThat(engine.counters()).containsEntry("engine.policies", 2L);
     }
 
     @Test
@@ -155,6 +215,7 @@ class EngineControlTest {
                     assertThat(e.path()).isEqualTo("ctrl_add_mac.mac");
                 });
         engine.onAddMac(new CtrlAddMac(endpoint(1, "10.0.0.9")));
+        engine.onIdle();
         assertThat(workloads.getLast()).as("re-announcing a known MAC still works").containsExactly("10.0.0.9");
     }
 }

@@ -2,6 +2,9 @@ package dev.microseg.dp.engine;
 
 import dev.microseg.dp.conntrack.ConntrackTuple;
 import dev.microseg.dp.intercept.MarkBits;
+import dev.microseg.dp.nfq.PacketHandler;
+import dev.microseg.dp.nfq.TestPackets;
+import dev.microseg.dp.nfq.Verdicts;
 import dev.microseg.dp.packet.Addresses;
 import dev.microseg.dp.packet.DecodedPacket;
 import dev.microseg.dp.protocol.Connection;
@@ -92,7 +95,7 @@ class ReevaluationTest {
         SessionKey k = new SessionKey().set(6, a[0], a[1], sport, b[0], b[1], dport, false);
         engine.sessions().track(k, DecodedPacket.SYN, 60, NOW, new SessionView());
         engine.sessions().decide(k, v, 10, engine.generation());
-        reporter.decided(FlowKey.of(view(k)), v, 0, false, 1 << 1 | 1, 10, 0, NOW, 1, 0, 60, 0, NOW, NOW);
+        reporter.flows().decided(FlowKey.of(view(k)), v, 0, false, 1 << 1 | 1, 10, 0, NOW, 1, 0, 60, 0, NOW, NOW);
         return k;
     }
 
@@ -167,7 +170,7 @@ class ReevaluationTest {
         long[] a = Addresses.parse(A);
         long[] b = Addresses.parse(B);
         FlowKey key = new FlowKey(6, a[0], a[1], 40003, b[0], b[1], 80);
-        reporter.decided(key, Verdict.ALLOWED, 0, true, 1 << 1 | 1, 10, 0, NOW, 1, 0, 60, 0, NOW, NOW);
+        reporter.flows().decided(key, Verdict.ALLOWED, 0, true, 1 << 1 | 1, 10, 0, NOW, 1, 0, 60, 0, NOW, NOW);
         reporter.flush(NOW, false);
         ct.put(tcp(40003, 80), M.accept(), 10, 1000, 8, 4000);
         reporter.periodic(NOW + 1000);
@@ -185,7 +188,7 @@ class ReevaluationTest {
             assertThat(c.ruleId()).isEqualTo(10);
             assertThat(c.tuple().workload()).isEqualTo(MAC_B);
         });
-        assertThat(reporter.ledger().size()).as("finished").isZero();
+        assertThat(reporter.flows().ledger().size()).as("finished").isZero();
     }
 
     @Test
@@ -210,24 +213,24 @@ class ReevaluationTest {
         var old = ct.get(tcp(40005, 80));
         ct.replace(tcp(40005, 80), M.accept(), 1, 60, 0, 0);
         SessionKey k = session(40005, 80, Verdict.ALLOWED);
-        reporter.decided(key, Verdict.ALLOWED, 0, true, 1 << 1 | 1, 10, 0, NOW, 1, 0, 60, 0, NOW, NOW);
+        reporter.flows().decided(key, Verdict.ALLOWED, 0, true, 1 << 1 | 1, 10, 0, NOW, 1, 0, 60, 0, NOW, NOW);
 
-        reporter.destroyed(old);
-        assertThat(reporter.ledger().find(key)).as("kept until a dump tells the entries apart").isNotNull();
+        reporter.flows().destroyed(old);
+        assertThat(reporter.flows().ledger().find(key)).as("kept until a dump tells the entries apart").isNotNull();
         assertThat(view(k).verdict()).as("decision cleared: the next packet is decided again")
                 .isEqualTo(Verdict.UNDECIDED);
         ct.put(tcp(40005, 80), M.accept(), 7, 420, 5, 300);
         reporter.periodic(NOW + 1000);
-        Flow f = reporter.ledger().find(key);
+        Flow f = reporter.flows().ledger().find(key);
         assertThat(f).as("its own entry is still there").isNotNull();
         assertThat(f.packetsToServer).isEqualTo(7);
 
-        reporter.destroyed(old);
-        assertThat(reporter.ledger().find(key)).as("an entry id that is not the flow's is ignored").isNotNull();
+        reporter.flows().destroyed(old);
+        assertThat(reporter.flows().ledger().find(key)).as("an entry id that is not the flow's is ignored").isNotNull();
         ct.put(tcp(40005, 80), M.accept(), 9, 540, 6, 360);
         ct.destroy(tcp(40005, 80));
         reporter.step();
-        assertThat(reporter.ledger().find(key)).as("its own DESTROY ends it").isNull();
+        assertThat(reporter.flows().ledger().find(key)).as("its own DESTROY ends it").isNull();
         reporter.flush(NOW + 2000, false);
         assertThat(connections().stream().filter(c -> c.tuple().clientPort() == 40005)
                 .mapToLong(Connection::packetsToServer).sum()).isEqualTo(9);
@@ -238,14 +241,14 @@ class ReevaluationTest {
         long[] a = Addresses.parse(A);
         long[] b = Addresses.parse(B);
         FlowKey key = new FlowKey(6, a[0], a[1], 40006, b[0], b[1], 80);
-        reporter.decided(key, Verdict.ALLOWED, 0, true, 1 << 1 | 1, 10, 0, NOW, 1, 0, 60, 0, NOW, NOW);
+        reporter.flows().decided(key, Verdict.ALLOWED, 0, true, 1 << 1 | 1, 10, 0, NOW, 1, 0, 60, 0, NOW, NOW);
         ct.put(tcp(40006, 80), M.accept(), 3, 180, 2, 120);
         var entry = ct.get(tcp(40006, 80));
         ct.destroy(tcp(40006, 80));
-        reporter.destroyed(entry);
-        assertThat(reporter.ledger().find(key)).as("no dump has shown its entry yet").isNotNull();
+        reporter.flows().destroyed(entry);
+        assertThat(reporter.flows().ledger().find(key)).as("no dump has shown its entry yet").isNotNull();
         reporter.periodic(NOW + 1000);
-        assertThat(reporter.ledger().find(key)).isNull();
+        assertThat(reporter.flows().ledger().find(key)).isNull();
         assertThat(connections().stream().filter(c -> c.tuple().clientPort() == 40006)
                 .mapToLong(Connection::packetsToServer).sum()).isEqualTo(3);
     }
@@ -256,14 +259,14 @@ class ReevaluationTest {
         EventRing ring = engine.rings().getFirst();
         SessionKey k = session(40007, 80, Verdict.ALLOWED);
         FlowKey key = FlowKey.of(view(k));
-        reporter.decided(key, Verdict.ALLOWED, 0, true, 1 << 1 | 1, 10, 0, NOW, 1, 0, 60, 0, NOW, NOW);
+        reporter.flows().decided(key, Verdict.ALLOWED, 0, true, 1 << 1 | 1, 10, 0, NOW, 1, 0, 60, 0, NOW, NOW);
         ct.put(tcp(40007, 80), M.accept(), 6, 400, 5, 300);
         reporter.periodic(NOW + 1000);
         assertThat(ring.offer(EventRing.DECIDED, view(k), Verdict.ALLOWED.ordinal(), 0,
                 EventRing.FLAG_OFFLOADED | EventRing.FLAG_NEW_CONNECTION, 1 << 1 | 1, 10, 0, NOW + 2000, 64)).isTrue();
         reporter.drainRings();
         reporter.flush(NOW + 2000, false);
-        Flow fresh = reporter.ledger().find(key);
+        Flow fresh = reporter.flows().ledger().find(key);
         assertThat(fresh.packetsToServer).as("only its own SYN").isEqualTo(1);
         assertThat(fresh.bytesToServer).isEqualTo(64);
         assertThat(fresh.firstSeen).isEqualTo(NOW + 2000);
@@ -271,5 +274,42 @@ class ReevaluationTest {
         assertThat(mine.stream().mapToLong(Connection::packetsToServer).sum()).as("6 for the first, 1 for the second")
                 .isEqualTo(7);
         assertThat(mine.getLast().firstSeenMillis()).isEqualTo(NOW + 2000);
+    }
+
+    /**
+     * The race between a queue thread and a policy change: the thread decided a SYN under the old
+     * policy (allow) but its ACCEPT-marked verdict has not reached the kernel when the new policy
+     * (deny) is published. A re-evaluation that dumped conntrack at once would find nothing and the
+     * connection would stay offloaded under the old policy; it waits until the queue thread ended
+     * its batch (its verdicts are then in the kernel) and cuts it.
+     */
+    @Test
+    void aDecisionStillOnItsWayToTheKernelWhenThePolicyChangesIsCutOnceItArrives() throws Exception {
+        PacketHandler queue = engine.newPacketHandler();
+        List<Integer> marks = new ArrayList<>();
+        Verdicts toKernel = new Verdicts() {
+            @Override
+            public void verdict(int packetId, dev.microseg.dp.nfq.Verdict verdict) {
+                throw new AssertionError("an allowed SYN is offloaded with a mark, got " + verdict);
+            }
+
+            @Override
+            public void verdict(int packetId, dev.microseg.dp.nfq.Verdict verdict, int mark) {
+                marks.add(mark);
+            }
+        };
+        queue.onPacket(TestPackets.ipv4(1, 0, TestPackets.tcp(A, 40010, B, 80, DecodedPacket.SYN)), toKernel);
+        assertThat(marks).as("decided under the old policy, verdict not sent yet").hasSize(1);
+
+        policy(RuleAction.DENY);
+        reporter.step();
+        assertThat(ct.markChanges).isEmpty();
+
+        ct.put(tcp(40010, 80), marks.getFirst() & M.mask(), 1, 60, 0, 0);
+        queue.batchDone();
+        reporter.step();
+        assertThat(ct.markChanges).as("cut once its verdict is in the kernel")
+                .containsExactly(tcp(40010, 80) + " -> 0x" + Integer.toHexString(M.drop()));
+        assertThat(engine.counters()).containsEntry("engine.connections_cut", 1L);
     }
 }

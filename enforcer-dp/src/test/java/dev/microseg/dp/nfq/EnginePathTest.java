@@ -217,13 +217,48 @@ class EnginePathTest {
                 .containsEntry("dp.verdict.fail", 1L);
     }
 
+    /** JVM flags that make the probe independent of timing: compilation blocks the thread that asks for it. */
+    static final List<String> PROBE_JVM = List.of("-Xbatch", "-XX:-TieredCompilation");
+    /** Rounds of {@link #PROBE_PACKETS} the probe runs; with {@link #PROBE_JVM} C2 has compiled the path by the third. */
+    static final int PROBE_ROUNDS = 12;
+    static final int PROBE_PACKETS = 50_000;
+
     /**
      * Established traffic through user space (offload off) allocates nothing per packet once
-     * compiled: rounds of 50,000 packets until one allocates nothing (at most 30 rounds, the JIT is
-     * slow on a loaded machine); an object per packet would cost 16 bytes or more every round.
+     * compiled (C2's escape analysis removes the rest). Whether it is compiled yet depends on the
+     * JIT, so the rounds run in a JVM of their own with {@link #PROBE_JVM}: with compilation in the
+     * foreground ({@code -Xbatch}) and no tiers (C2 only), how many rounds the
+     * JIT needs no longer depends on the machine's load, only on the number of packets. Each round
+     * is {@link #PROBE_PACKETS} packets; an object per packet would cost 16 bytes or more in every
+     * round; the last three rounds must allocate nothing.
      */
     @Test
-    void theEstablishedPathAllocatesNothingPerPacket() throws Exception {
+    void theEstablishedPathAllocatesNothingPerPacketOnceCompiled() throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED"));
+        cmd.addAll(PROBE_JVM);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), AllocationProbe.class.getName()));
+        Process probe = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out;
+        try {
+            boolean ended = probe.waitFor(120, java.util.concurrent.TimeUnit.SECONDS);
+            out = new String(probe.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(ended).as("the probe ended within 120 s").isTrue();
+        } finally {
+            probe.destroyForcibly();
+        }
+        assertThat(probe.exitValue()).as("probe exit code; output:\n" + out).isZero();
+        String line = out.lines().filter(l -> l.startsWith("bytes_per_packet ")).findFirst()
+                .orElseThrow(() -> new AssertionError("the probe printed no result:\n" + out));
+        List<Long> perPacket = java.util.Arrays.stream(line.substring("bytes_per_packet ".length()).split(","))
+                .map(Long::parseLong).toList();
+        assertThat(perPacket).hasSize(PROBE_ROUNDS);
+        assertThat(perPacket.subList(PROBE_ROUNDS - 3, PROBE_ROUNDS)).as("bytes allocated per packet, by round: " + perPacket)
+                .containsOnly(0L);
+    }
+
+    /** Per-packet bytes allocated by each round of established packets through the engine's path. */
+    List<Long> allocationRounds() throws Exception {
         Engine e = engine(false, false);
         NfqDispatcher d = dispatcher(false);
         var pipeline = e.newPacketHandler();
@@ -236,17 +271,31 @@ class EnginePathTest {
                 (buf, len, step) -> { });
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
                 .getThreadMXBean();
-        int n = 50_000;
         List<Long> perPacket = new ArrayList<>();
-        while (perPacket.size() < 30 && (perPacket.isEmpty() || perPacket.getLast() > 0)) {
+        for (int round = 0; round < PROBE_ROUNDS; round++) {
             long before = mx.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < PROBE_PACKETS; i++) {
                 quiet.process(ack, 0, ack.byteSize(), false, pipeline);
                 quiet.flush();
             }
-            perPacket.add((mx.getCurrentThreadAllocatedBytes() - before) / n);
+            perPacket.add((mx.getCurrentThreadAllocatedBytes() - before) / PROBE_PACKETS);
         }
-        assertThat(perPacket.getLast()).as("bytes allocated per packet, by round: " + perPacket).isZero();
-        assertThat(e.counters().get("dp.verdict.accept")).isGreaterThanOrEqualTo((long) n);
+        if (e.counters().get("dp.verdict.accept") < (long) PROBE_ROUNDS * PROBE_PACKETS) {
+            throw new IllegalStateException("the packets were not accepted: " + e.counters());
+        }
+        return perPacket;
+    }
+
+    /** The probe's JVM: prints {@code bytes_per_packet N,N,...}. */
+    static final class AllocationProbe {
+        public static void main(String[] args) throws Exception {
+            EnginePathTest t = new EnginePathTest();
+            try {
+                List<Long> rounds = t.allocationRounds();
+                System.out.println("bytes_per_packet " + String.join(",", rounds.stream().map(String::valueOf).toList()));
+            } finally {
+                t.close();
+            }
+        }
     }
 }

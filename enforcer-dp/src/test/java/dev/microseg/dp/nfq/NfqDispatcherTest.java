@@ -1,5 +1,7 @@
 package dev.microseg.dp.nfq;
 
+import dev.microseg.dp.netlink.Errno;
+import dev.microseg.dp.netlink.NetlinkException;
 import dev.microseg.dp.netlink.Nl;
 import dev.microseg.dp.netlink.NlCursor;
 import dev.microseg.dp.testing.Hex;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The receive path without a kernel: crafted datagrams go through the dispatcher that
@@ -190,5 +193,31 @@ class NfqDispatcherTest {
         NfQueueStats s = d.counters.snapshot();
         assertThat(s.packets() + s.malformed() + s.truncated()).isPositive();
         assertThat(s.deferred()).isZero();
+    }
+
+    @Test
+    void verdictsThatCouldNotBeSentAreSentByTheNextFlush() throws Exception {
+        int[] failures = {1};
+        NfqDispatcher d = new NfqDispatcher(0, false, SLOT, 8, arena.allocate(NfqDispatcher.sendBufferBytes(8)),
+                (buf, len, step) -> {
+                    if (failures[0]-- > 0) {
+                        throw new NetlinkException(step, Errno.ENOBUFS.number(), null);
+                    }
+                    NlCursor c = new NlCursor().reset(buf, 0, len);
+                    try {
+                        while (c.next()) {
+                            sent.add("id " + Nl.be32(buf, c.payloadOffset() + Nl.NFGENMSG_LEN + 8));
+                        }
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                });
+        MemorySegment s = Hex.segment(arena, NfqCodecTest.PACKET);
+        d.process(s, 0, s.byteSize(), false, (p, v) -> v.accept(p.id()));
+        assertThatThrownBy(d::flush).isInstanceOf(NetlinkException.class).hasMessageContaining("ENOBUFS");
+        assertThat(d.pending()).as("kept for the next flush").isEqualTo(1);
+        d.flush();
+        assertThat(sent).containsExactly("id 42");
+        assertThat(d.pending()).isZero();
     }
 }

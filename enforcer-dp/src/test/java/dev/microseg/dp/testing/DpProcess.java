@@ -43,24 +43,36 @@ public final class DpProcess implements AutoCloseable {
     /** As {@link #start(String, Path, Path, String...)} with these JVM options (empty: the JVM's defaults, as bin/microseg-dp). */
     public static DpProcess start(String netns, Path ctrl, Path report, List<String> jvmOptions, String... flags)
             throws IOException {
+        DpProcess dp = launch(netns, ctrl, report, jvmOptions, flags);
+        try {
+            dp.awaitReady();
+            return dp;
+        } catch (IOException | RuntimeException e) {
+            dp.close();
+            throw e;
+        }
+    }
+
+    /** Starts the process without waiting for it to be ready ({@link #awaitReady()}). */
+    public static DpProcess launch(String netns, Path ctrl, Path report, List<String> jvmOptions, String... flags)
+            throws IOException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", netns,
                 ProcessHandle.current().info().command().orElseThrow(), "--enable-native-access=ALL-UNNAMED"));
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.microseg.dp.Main",
                 "--ctrl-socket", ctrl.toString(), "--report-socket", report.toString()));
         cmd.addAll(List.of(flags));
-        DpProcess dp = new DpProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+        return new DpProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+    }
+
+    /** Waits until the dp logged {@code event=dp_ready}; throws with its output when it did not. */
+    public void awaitReady() throws IOException {
         try {
-            if (!dp.awaitLog("event=dp_ready", READY)) {
+            if (!awaitLog("event=dp_ready", READY)) {
                 throw new IOException("microseg-dp did not become ready within " + READY.toSeconds() + " s"
-                        + (dp.process.isAlive() ? "" : " (exited with " + dp.process.exitValue() + ")") + ":\n" + dp.logs());
+                        + (process.isAlive() ? "" : " (exited with " + process.exitValue() + ")") + ":\n" + logs());
             }
-            return dp;
-        } catch (IOException | RuntimeException e) {
-            dp.close();
-            throw e;
         } catch (InterruptedException e) {
-            dp.close();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted waiting for microseg-dp", e);
         }
