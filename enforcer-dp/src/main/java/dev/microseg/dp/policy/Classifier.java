@@ -24,12 +24,13 @@ import java.util.List;
  * pair under the masked addresses ({@link TupleTable}). A cell holds the rules sharing that exact
  * address pair, sorted by priority, each with its protocol and port range; cells of more than
  * {@value PortIndexedCell#THRESHOLD} rules are indexed by protocol and port (and application)
- * instead ({@link PortIndexedCell}). Lookup: probe the tuples in order of their best priority,
- * stopping as soon as the next tuple's best cannot beat the match found (priority pruning, as in
- * Open vSwitch's classifier); a probe masks and hashes four longs and tests one word of the
+ * instead ({@link PortIndexedCell}). Lookup: probe the tuples smallest first, skipping a tuple
+ * whose best rule cannot beat the match found (priority pruning, as in Open vSwitch's
+ * classifier); a probe masks and hashes the addresses and tests one word of the
  * tuple's Bloom filter, which turns most non-matching tuples away from a small, cache-resident
- * array; only then does it read the slot holding the key and the cell's first rule, and a
- * larger cell is scanned or searched.
+ * array, and also those whose keys in that word cannot beat the match found (the word carries
+ * their best rank); only then does it read the slot, the key and one {@link CellWord} that is
+ * the cell's only rule or says where its rules are, and a larger cell is scanned or searched.
  *
  * <p><b>Cost.</b> Lookup is O(T × (1 + C)): T tuples, C the cell cost (at most
  * {@value PortIndexedCell#THRESHOLD} candidates scanned, or two binary searches). With expansion
@@ -39,8 +40,9 @@ import java.util.List;
  * exceed {@link TupleSpaceBuilder#EXPANSION_BUDGET} entries (arbitrary, non-prefix ranges) keeps
  * its own prefix lengths, so a policy made of many such rules falls back to T ≤ 129 × 129 and up
  * to 254 × 254 entries per rule ({@link Prefixes}). Compile time is linear in the entries plus a
- * sort; memory is about 40 to 72 bytes per entry (a 32- or 48-byte slot at most 70% full,
- * 12 to 24 Bloom bits). Figures for 10 to 100,000 rules are in docs/benchmarks.md.
+ * sort; memory is about 25 to 60 bytes per cell (a 16-byte slot when the tuple's keys differ only
+ * in the low 32 bits of each address, else 40 bytes, at most 70% full, plus 12 to 24 filter bits)
+ * plus 8 bytes per rule of a shared cell. Figures for 10 to 100,000 rules are in docs/benchmarks.md.
  *
  * <p>Instances are immutable and safe to share; {@link PolicyTable} publishes new ones with a
  * volatile write, so recompiling never stalls lookups.
@@ -92,6 +94,9 @@ public final class Classifier {
         if (rules == null || defaultAction == null || direction == null) {
             throw new IllegalArgumentException((rules == null ? "rules" : defaultAction == null ? "defact" : "dir") + " must be set");
         }
+        if (rules.size() > CellWord.MAX_RULES) {
+            throw new IllegalArgumentException("rules: " + rules.size() + " rules, at most " + CellWord.MAX_RULES + " per policy");
+        }
         List<ClassifierRule> sorted = new ArrayList<>(rules);
         sorted.sort(Comparator.comparingInt(ClassifierRule::id));
         int n = sorted.size();
@@ -136,30 +141,31 @@ public final class Classifier {
         int best = TupleTable.NONE;
         int[][] ruleApps = apps;
         for (TupleTable t : tuples) {
-            if (t.minPriority >= best) {
-                break;
+            if (t.minRank >= best) {
+                continue;
             }
-            int p = t.lookup(srcHi, srcLo, dstHi, dstLo, proto, port, app, ruleApps);
-            if (p < best) {
-                best = p;
+            int r = t.lookup(srcHi, srcLo, dstHi, dstLo, proto, port, app, best, ruleApps);
+            if (r < best) {
+                best = r;
             }
         }
         if (best == TupleTable.NONE) {
             return defaultDecision;
         }
-        int[] a = ruleApps[best];
-        if (a == null) {
-            return ruleDecisions[best];
+        int priority = best >>> 1;
+        if ((best & 1) == 0) {
+            return ruleDecisions[priority];
         }
         if (app == APP_UNKNOWN) {
-            return needsApp[best];
+            return needsApp[priority];
         }
+        int[] a = ruleApps[priority];
         for (int i = 0; i < a.length; i++) {
             if (a[i] == app) {
-                return appDecisions[best][i];
+                return appDecisions[priority][i];
             }
         }
-        throw new IllegalStateException("tuple lookup returned rule " + ruleDecisions[best].ruleId() + " without app " + app);
+        throw new IllegalStateException("tuple lookup returned rule " + ruleDecisions[priority].ruleId() + " without app " + app);
     }
 
     /** Convenience form of {@link #lookup(boolean, long, long, long, long, int, int, int)}. */
@@ -188,6 +194,11 @@ public final class Classifier {
     /** Prefix-pair entries stored over both directions. */
     public long entries() {
         return entries;
+    }
+
+    /** The tuples of a direction in probe order, null when not enforced (for tests of the layout). */
+    TupleTable[] tuples(boolean ingressTraffic) {
+        return ingressTraffic ? ingress : egress;
     }
 
     /** Bytes of the tuple tables' arrays. */

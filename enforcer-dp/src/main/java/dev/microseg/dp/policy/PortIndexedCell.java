@@ -31,7 +31,7 @@ final class PortIndexedCell {
     PortIndexedCell(long[] cand, int length, int[][] apps) {
         TreeSet<Integer> named = new TreeSet<>();
         for (int j = 0; j < length; j++) {
-            int[] a = apps[TupleTable.priority(cand[j])];
+            int[] a = apps[CellWord.priority(cand[j])];
             if (a != null) {
                 for (int app : a) {
                     named.add(app);
@@ -51,8 +51,8 @@ final class PortIndexedCell {
     private static PortIndex index(long[] cand, int length, int[][] apps, int app) {
         List<Long> chosen = new ArrayList<>();
         for (int j = 0; j < length; j++) {
-            int[] a = apps[TupleTable.priority(cand[j])];
-            if (a == null || app == Classifier.APP_UNKNOWN || (app != Integer.MIN_VALUE && TupleTable.contains(a, app))) {
+            int[] a = apps[CellWord.priority(cand[j])];
+            if (a == null || app == Classifier.APP_UNKNOWN || (app != Integer.MIN_VALUE && CellWord.contains(a, app))) {
                 chosen.add(cand[j]);
             }
         }
@@ -65,5 +65,14 @@ final class PortIndexedCell {
         }
         int k = Arrays.binarySearch(appIds, app);
         return (k < 0 ? plain : byApp[k]).lookup(proto, port);
+    }
+
+    /** Bytes of the indexes' arrays, headers left out. */
+    long memoryBytes() {
+        long n = plain.memoryBytes() + (unknownApp == plain ? 0 : unknownApp.memoryBytes()) + (long) appIds.length * Integer.BYTES;
+        for (PortIndex p : byApp) {
+            n += p.memoryBytes();
+        }
+        return n;
     }
 }

@@ -103,7 +103,7 @@ final class TupleSpaceBuilder {
             dst = expanded(dst, dstLevel);
         }
         boolean catchAll = r.apps().isEmpty() && r.proto() == 0 && r.portLo() == 0 && r.portHi() == 0xffff;
-        long cand = TupleTable.candidate(pr.priority(), r.proto(), r.portLo(), r.portHi());
+        long cand = CellWord.candidate(pr.priority(), !r.apps().isEmpty(), r.proto(), r.portLo(), r.portHi());
         for (long[] s : src) {
             for (long[] d : dst) {
                 int tuple = (int) s[2] << 8 | (int) d[2];
@@ -118,7 +118,12 @@ final class TupleSpaceBuilder {
         return entries;
     }
 
-    /** The tuples, ordered by their best candidate's priority (the order lookups probe them in). */
+    /**
+     * The tuples in the order lookups probe them: smallest first (fewest cells, then best rank).
+     * A small tuple's table stays in cache, so probing it costs no miss, and the match it finds
+     * bounds the rank the larger tuples must beat, which their filter words then check before
+     * their slots are read: a large table is touched only when one of its keys can still win.
+     */
     TupleTable[] build(int[][] apps) {
         int[] srcLevel = ExpansionLevels.choose(srcCount);
         int[] dstLevel = ExpansionLevels.choose(dstCount);
@@ -130,64 +135,77 @@ final class TupleSpaceBuilder {
         for (Map.Entry<Integer, Map<Key, Cell>> e : tuples.entrySet()) {
             out.add(buildTuple(e.getKey() >>> 8, e.getKey() & 0xff, e.getValue(), apps));
         }
-        out.sort(Comparator.comparingInt(t -> t.minPriority));
+        out.sort(Comparator.comparingInt(TupleTable::cells).thenComparingInt(t -> t.minRank));
         return out.toArray(TupleTable[]::new);
     }
 
     private static TupleTable buildTuple(int srcLength, int dstLength, Map<Key, Cell> cellMap, int[][] apps) {
-        List<PortIndexedCell> indexed = new ArrayList<>();
         int n = cellMap.size();
-        boolean compact = true;
-        for (Key k : cellMap.keySet()) {
-            compact &= k.a == 0 && k.c == 0;
+        Key first = cellMap.keySet().iterator().next();
+        long[] shared = {first.a, first.c, first.b >>> 32, first.d >>> 32};
+        boolean packed = true;
+        int maxRank = 0;
+        int minRank = CellWord.NONE;
+        int scanned = 0;
+        for (Map.Entry<Key, Cell> e : cellMap.entrySet()) {
+            Key k = e.getKey();
+            packed &= k.a == shared[0] && k.c == shared[1] && k.b >>> 32 == shared[2] && k.d >>> 32 == shared[3];
+            Cell c = e.getValue();
+            int rank = CellWord.rank(c.cand[0]);
+            maxRank = Math.max(maxRank, rank);
+            minRank = Math.min(minRank, rank);
+            scanned += c.size > PortIndexedCell.THRESHOLD || c.size == 1 ? 0 : c.size;
         }
-        int stride = compact ? TupleTable.COMPACT_STRIDE : TupleTable.FULL_STRIDE;
+        int stride = packed ? TupleTable.PACKED_STRIDE : TupleTable.WIDE_STRIDE;
         int slotCount = (int) Math.max(2, Math.ceil(n / TupleTable.MAX_LOAD));
         long[] table = new long[Math.multiplyExact(slotCount, stride)];
-        long[] bloom = new long[Integer.highestOneBit(Math.max(1, (int) ((long) n * TupleTable.BLOOM_BITS_PER_CELL / 64)) * 2 - 1)];
-        int total = 0;
-        for (Cell c : cellMap.values()) {
-            total += c.size > PortIndexedCell.THRESHOLD || c.size == 1 ? 0 : c.size;
-        }
-        long[] cand = new long[total];
+        int words = Integer.highestOneBit(
+            Math.max(1, (int) ((long) n * TupleTable.FILTER_BITS_PER_CELL / TupleTable.FILTER_WORD_BITS)) * 2 - 1);
+        long[] filter = new long[words];
+        int rankShift = Math.max(0, 32 - Integer.numberOfLeadingZeros(maxRank) - (64 - TupleTable.FILTER_WORD_BITS));
+        long[] cand = new long[scanned];
+        List<PortIndexedCell> indexed = new ArrayList<>();
         int next = 0;
-        int minPriority = TupleTable.NONE;
         for (Map.Entry<Key, Cell> e : cellMap.entrySet()) {
             Key k = e.getKey();
             Cell c = e.getValue();
-            minPriority = Math.min(minPriority, TupleTable.priority(c.cand[0]));
-            long h = TupleTable.hash(k.a, k.b, k.c, k.d);
-            bloom[TupleTable.bloomWord(h, bloom.length - 1)] |= TupleTable.bloomBits(h);
+            long key = TupleTable.packedKey(k.b, k.d);
+            long h = packed ? TupleTable.mix(key) : TupleTable.wideHash(k.a, k.b, k.c, k.d);
+            int fw = TupleTable.filterWord(h, words - 1);
+            long q = (long) (CellWord.rank(c.cand[0]) >>> rankShift);
+            long old = filter[fw];
+            long top = old == 0 ? q : Math.min(q, old >>> TupleTable.FILTER_WORD_BITS);
+            filter[fw] = top << TupleTable.FILTER_WORD_BITS | (old & (1L << TupleTable.FILTER_WORD_BITS) - 1)
+                | TupleTable.filterBits(h);
+            long word;
+            if (c.size == 1) {
+                word = c.cand[0];
+            } else if (c.size > PortIndexedCell.THRESHOLD) {
+                indexed.add(new PortIndexedCell(c.cand, c.size, apps));
+                word = CellWord.multi(c.cand[0], 0, indexed.size() - 1);
+            } else {
+                System.arraycopy(c.cand, 0, cand, next, c.size);
+                word = CellWord.multi(c.cand[0], c.size, next);
+                next += c.size;
+            }
             int i = TupleTable.home(h, slotCount);
-            while (table[i * stride + stride - 2] != 0) {
+            while (table[i * stride + stride - 1] != 0) {
                 if (++i == slotCount) {
                     i = 0;
                 }
             }
             int base = i * stride;
-            if (compact) {
-                table[base] = k.b;
-                table[base + 1] = k.d;
+            if (packed) {
+                table[base] = key;
             } else {
                 table[base] = k.a;
                 table[base + 1] = k.b;
                 table[base + 2] = k.c;
                 table[base + 3] = k.d;
             }
-            int info = base + stride - 2;
-            table[info + 1] = c.cand[0];
-            if (c.size == 1) {
-                table[info] = 1;
-            } else if (c.size > PortIndexedCell.THRESHOLD) {
-                indexed.add(new PortIndexedCell(c.cand, c.size, apps));
-                table[info] = (long) (indexed.size() - 1) << 32 | TupleTable.INDEXED | c.size;
-            } else {
-                System.arraycopy(c.cand, 0, cand, next, c.size);
-                table[info] = (long) next << 32 | c.size;
-                next += c.size;
-            }
+            table[base + stride - 1] = word;
         }
-        return new TupleTable(srcLength, dstLength, bloom, table, compact, cand, minPriority,
-            indexed.toArray(PortIndexedCell[]::new));
+        return new TupleTable(srcLength, dstLength, packed, shared, filter, rankShift, table, cand,
+            indexed.toArray(PortIndexedCell[]::new), minRank, n);
     }
 }
