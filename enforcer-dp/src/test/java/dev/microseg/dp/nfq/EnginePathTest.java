@@ -139,16 +139,6 @@ class EnginePathTest {
         return s;
     }
 
-    /** IPv4 + TCP (no options), checksums left zero: the decoder does not verify them (GSO). */
-    static byte[] tcp(String src, int sport, String dst, int dport, int flags) throws Exception {
-        ByteBuffer b = ByteBuffer.allocate(40);
-        b.put((byte) 0x45).put((byte) 0).putShort((short) 40).putInt(0).put((byte) 64).put((byte) 6).putShort((short) 0);
-        b.put(InetAddress.getByName(src).getAddress()).put(InetAddress.getByName(dst).getAddress());
-        b.putShort((short) sport).putShort((short) dport).putInt(1).putInt(0).put((byte) 0x50).put((byte) flags)
-                .putShort((short) 65535).putInt(0);
-        return b.array();
-    }
-
     private String verdictFor(NfqDispatcher d, Engine e, byte[] ip) throws Exception {
         sent.clear();
         MemorySegment f = frame(7, ip);
@@ -177,16 +167,16 @@ class EnginePathTest {
         String want = expected.replace("%ACCEPT%", Integer.toHexString(M.acceptMark(FOREIGN_MARK)))
                 .replace("%DROP%", Integer.toHexString(M.dropMark(FOREIGN_MARK)))
                 .replace("%REJECT%", Integer.toHexString(M.rejectMark(FOREIGN_MARK)));
-        assertThat(verdictFor(dispatcher(false), e, tcp(A, 40000 + port, B, port, 0x02))).isEqualTo(want);
+        assertThat(verdictFor(dispatcher(false), e, TestPackets.tcp(A, 40000 + port, B, port, 0x02))).isEqualTo(want);
     }
 
     @Test
     void aResetOfADeniedConnectionPassesAndTrafficOfNoWorkloadIsNotEnforced() throws Exception {
         Engine e = engine(false, true);
         NfqDispatcher d = dispatcher(false);
-        assertThat(verdictFor(d, e, tcp(A, 40081, B, 81, 0x02))).startsWith("REPEAT 0x" + Integer.toHexString(M.dropMark(FOREIGN_MARK)));
-        assertThat(verdictFor(d, e, tcp(B, 81, A, 40081, 0x14))).as("RST|ACK back to the client").isEqualTo("ACCEPT");
-        assertThat(verdictFor(d, e, tcp("192.0.2.1", 1234, "192.0.2.2", 81, 0x02)))
+        assertThat(verdictFor(d, e, TestPackets.tcp(A, 40081, B, 81, 0x02))).startsWith("REPEAT 0x" + Integer.toHexString(M.dropMark(FOREIGN_MARK)));
+        assertThat(verdictFor(d, e, TestPackets.tcp(B, 81, A, 40081, 0x14))).as("RST|ACK back to the client").isEqualTo("ACCEPT");
+        assertThat(verdictFor(d, e, TestPackets.tcp("192.0.2.1", 1234, "192.0.2.2", 81, 0x02)))
                 .isEqualTo("REPEAT 0x" + Integer.toHexString(M.acceptMark(FOREIGN_MARK)));
         assertThat(e.counters()).containsEntry("dp.decision.no_endpoint", 1L).containsEntry("dp.decision.deny", 1L);
     }
@@ -198,7 +188,7 @@ class EnginePathTest {
         var handler = e.newPacketHandler();
         for (int i = 0; i < 2; i++) {
             sent.clear();
-            MemorySegment f = frame(10 + i, tcp(A, 40080, B, 80, 0x02));
+            MemorySegment f = frame(10 + i, TestPackets.tcp(A, 40080, B, 80, 0x02));
             d.process(f, 0, f.byteSize(), false, handler);
             d.flush();
             assertThat(sent).containsExactly("REPEAT 0x" + Integer.toHexString(M.acceptMark(FOREIGN_MARK)));
@@ -211,7 +201,7 @@ class EnginePathTest {
     @CsvSource({"true, ACCEPT", "false, DROP"})
     void aTruncatedPacketGetsTheFailVerdictAndIsCounted(boolean failOpen, String expected) throws Exception {
         Engine e = engine(failOpen, true);
-        byte[] cut = java.util.Arrays.copyOf(tcp(A, 40000, B, 80, 0x02), 12);
+        byte[] cut = java.util.Arrays.copyOf(TestPackets.tcp(A, 40000, B, 80, 0x02), 12);
         assertThat(verdictFor(dispatcher(failOpen), e, cut)).isEqualTo(expected);
         assertThat(e.counters()).containsEntry("dp.decode.ipv4_truncated", 1L).containsEntry("dp.decode_errors", 1L)
                 .containsEntry("dp.verdict.fail", 1L);
@@ -262,8 +252,8 @@ class EnginePathTest {
         Engine e = engine(false, false);
         NfqDispatcher d = dispatcher(false);
         var pipeline = e.newPacketHandler();
-        MemorySegment syn = frame(1, tcp(A, 40000, B, 80, 0x02));
-        MemorySegment ack = frame(2, tcp(A, 40000, B, 80, 0x10));
+        MemorySegment syn = frame(1, TestPackets.tcp(A, 40000, B, 80, 0x02));
+        MemorySegment ack = frame(2, TestPackets.tcp(A, 40000, B, 80, 0x10));
         d.process(syn, 0, syn.byteSize(), false, pipeline);
         d.flush();
         sent.clear();
