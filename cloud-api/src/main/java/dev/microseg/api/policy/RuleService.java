@@ -89,7 +89,8 @@ public class RuleService {
         }
         if (!missing.isEmpty()) {
             throw new ApiException(ErrorCode.UNKNOWN_GROUP, "unknown group" + (names.size() > 1 ? "s " : " ")
-                    + String.join(", ", names.stream().map(n -> "'" + n + "'").toList()) + "; create it first with POST /api/v1/group",
+                    + String.join(", ", names.stream().map(n -> "'" + n + "'").toList())
+                    + (names.size() > 1 ? "; create them first" : "; create it first") + " with POST /api/v1/group",
                     missing);
         }
     }

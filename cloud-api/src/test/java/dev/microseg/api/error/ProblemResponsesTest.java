@@ -121,4 +121,15 @@ class ProblemResponsesTest {
         assertThat(r.status()).isEqualTo(409);
         assertThat(r.json().get("detail").asText()).contains("3, 7");
     }
+
+    @org.junit.jupiter.api.Test
+    void unknownGroupsAreNamedOnceEach() {
+        var both = http.post("/api/v1/policy", t.editor(), "{\"id\":9,\"from\":\"ghost-a\",\"to\":\"ghost-b\",\"action\":\"allow\"}");
+        assertThat(both.status()).isEqualTo(400);
+        assertThat(both.json().get("detail").asText()).isEqualTo(
+                "unknown groups 'ghost-a', 'ghost-b'; create them first with POST /api/v1/group");
+        var same = http.post("/api/v1/policy", t.editor(), "{\"id\":9,\"from\":\"ghost\",\"to\":\"ghost\",\"action\":\"allow\"}");
+        assertThat(same.json().get("detail").asText()).isEqualTo("unknown group 'ghost'; create it first with POST /api/v1/group");
+        assertThat(same.json().get("errors")).extracting(e -> e.get("field").asText()).containsExactly("from", "to");
+    }
 }
