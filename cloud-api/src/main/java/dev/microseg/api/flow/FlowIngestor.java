@@ -78,7 +78,9 @@ public class FlowIngestor {
     /**
      * Adds the staged batch to one tier of the edge rollup. Both tiers are fed from the same
      * staging rows in the same transaction, so an hourly row always equals the sum of its minute
-     * rows (the graph relies on it to mix them).
+     * rows (the graph relies on it to mix them). Rows go in key order, so two batches of one
+     * tenant that touch the same edges lock them in the same order and cannot deadlock (a hash
+     * aggregate alone emits them in an order that depends on the batch).
      */
     private static void rollup(Connection c, UUID tenant, String table, String bucket) throws SQLException {
         Jdbc.update(c, "INSERT INTO " + table + " AS e (tenant_id, bucket, client, server, application, verdict, flows, sessions, "
@@ -86,7 +88,7 @@ public class FlowIngestor {
                 + "CASE WHEN client_workload = '' THEN 'ip:' || host(client_ip) ELSE client_workload END, "
                 + "CASE WHEN server_workload = '' THEN 'ip:' || host(server_ip) ELSE server_workload END, "
                 + "application, verdict, count(*), sum(sessions), sum(packets), sum(bytes) FROM microseg_flow_stage "
-                + "GROUP BY 2, 3, 4, 5, 6 ON CONFLICT (tenant_id, bucket, client, server, application, verdict) DO UPDATE SET "
+                + "GROUP BY 2, 3, 4, 5, 6 ORDER BY 2, 3, 4, 5, 6 ON CONFLICT (tenant_id, bucket, client, server, application, verdict) DO UPDATE SET "
                 + "flows = e.flows + EXCLUDED.flows, sessions = e.sessions + EXCLUDED.sessions, "
                 + "packets = e.packets + EXCLUDED.packets, bytes = e.bytes + EXCLUDED.bytes", tenant);
     }
