@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
@@ -85,6 +86,8 @@ public final class ControlServer implements AutoCloseable {
     private final long startMillis = System.currentTimeMillis();
     private final Thread thread;
     private volatile boolean running = true;
+    /** Set by the first {@link #close()}; separate from {@link #running}, which the thread clears itself when it fails. */
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private ControlServer(ControlServerConfig config, ControlHandler handler, Consumer<String> fatal) throws IOException {
         this.config = config;
@@ -308,7 +311,7 @@ public final class ControlServer implements AutoCloseable {
     /** Stops the control thread, closes the sockets and removes the socket file. Idempotent. */
     @Override
     public void close() {
-        if (!running) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
         running = false;

@@ -171,8 +171,10 @@ final class QueueSupervisor {
                 Thread.currentThread().interrupt();
                 fatal.accept("queue " + queue + " cannot be served: interrupted while restarting after " + failure);
                 return false;
-            } catch (IOException | RuntimeException e) {
-                String reason = "queue " + queue + " cannot be served: binding it again failed: " + e.getMessage();
+            } catch (IOException | RuntimeException | Error e) {
+                // an Error too (e.g. no memory for the new socket's slots): the queue is unbound now,
+                // and a thread that ended here without telling would leave the dp answering keep-alives
+                String reason = "queue " + queue + " cannot be served: binding it again failed: " + e;
                 LOG.atError().setCause(e).addKeyValue("queue", queue).log("event=queue_loop_failed reason=\"" + reason + "\"");
                 fatal.accept(reason);
                 return false;

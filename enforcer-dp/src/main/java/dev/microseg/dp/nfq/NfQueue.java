@@ -97,7 +97,7 @@ public final class NfQueue implements Verdicts, AutoCloseable {
                     .addKeyValue("failOpen", config.failOpen())
                     .addKeyValue("portId", Integer.toUnsignedString(socket.portId())).log("nfqueue bound");
             return queue;
-        } catch (NetlinkException | RuntimeException e) {
+        } catch (NetlinkException | RuntimeException | Error e) {
             socket.close();
             throw e;
         }

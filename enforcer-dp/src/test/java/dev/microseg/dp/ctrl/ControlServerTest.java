@@ -213,6 +213,8 @@ class ControlServerTest {
         agent.send(new CtrlAddMac(new Endpoint("jvm", Samples.WL1, List.of())));
         assertThat(fatal.get(WAIT.toSeconds(), TimeUnit.SECONDS))
                 .startsWith("the control thread cannot go on").contains("InternalError");
+        server.close();
+        assertThat(java.nio.file.Files.exists(dpPath)).as("close() after the thread stopped itself still removes the socket file").isFalse();
     }
 
     @Test

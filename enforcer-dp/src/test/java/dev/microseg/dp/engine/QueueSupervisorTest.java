@@ -122,6 +122,17 @@ class QueueSupervisorTest {
     }
 
     @Test
+    void anErrorWhileBindingAgainEndsServingAndIsReported() {
+        QueueSupervisor s = supervisor();
+        QueueSupervisor.Rebind outOfMemory = () -> {
+            throw new OutOfMemoryError("Cannot reserve 4194304 bytes of direct buffer memory");
+        };
+        assertThat(s.supervise(failing(List.of(errno(Errno.EBADF))), outOfMemory)).isFalse();
+        assertThat(fatal).singleElement().asString().contains("binding it again failed").contains("OutOfMemoryError");
+        assertThat(s.serving()).isFalse();
+    }
+
+    @Test
     void tooManyRestartsWithinTheWindowEndServing() {
         QueueSupervisor s = supervisor();
         List<Throwable> always = new ArrayList<>();
