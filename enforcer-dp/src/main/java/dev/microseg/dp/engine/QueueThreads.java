@@ -29,6 +29,23 @@ final class QueueThreads {
     private final List<NfQueue> queues = new ArrayList<>();
     private final List<QueueSupervisor> supervisors = new ArrayList<>();
     private boolean stopped;
+    /** Counters of sockets replaced by a rebind, in {@link #QUEUE_COUNTERS} order: kept as sums, not as sockets. */
+    private final long[] retired = new long[QUEUE_COUNTERS.size()];
+
+    /** The per-socket counters, in the order {@link #add} sums them. */
+    static final List<String> QUEUE_COUNTERS = List.of("nfq.packets", "nfq.verdict_messages", "nfq.malformed",
+            "nfq.truncated", "nfq.handler_errors", "nfq.fallback_verdicts", "nfq.overruns", "nfq.kernel_errors");
+
+    private static void add(long[] sums, NfQueueStats s) {
+        sums[0] += s.packets();
+        sums[1] += s.verdictMessages();
+        sums[2] += s.malformed();
+        sums[3] += s.truncated();
+        sums[4] += s.handlerErrors();
+        sums[5] += s.fallbackVerdicts();
+        sums[6] += s.overruns();
+        sums[7] += s.kernelErrors();
+    }
 
     QueueThreads(Optional<String> netns, Consumer<String> fatal) {
         this.netns = netns;
@@ -51,6 +68,12 @@ final class QueueThreads {
                 opened.completeExceptionally(e);
                 return;
             }
+            synchronized (this) { // listed before it serves, so a rebind finds it and stop() reaches it
+                queues.add(q[0]);
+                if (stopped) {
+                    q[0].stop();
+                }
+            }
             opened.complete(q[0]);
             try {
                 supervisor.supervise(() -> q[0].run(handler), () -> q[0] = rebind(q[0]));
@@ -62,21 +85,20 @@ final class QueueThreads {
             threads.add(t);
             supervisors.add(supervisor);
         }
-        NfQueue q = Dataplane.await(opened, "binding queue " + number, bindTimeout);
-        synchronized (this) {
-            queues.add(q);
-        }
+        Dataplane.await(opened, "binding queue " + number, bindTimeout);
     }
 
     /**
      * On the queue's thread: closes {@code old} (its socket failed) and binds the queue on a new
-     * socket, which replaces it for {@link #stop()}; {@code old}'s counters stay counted.
+     * socket, which replaces it for {@link #stop()}; {@code old}'s counters stay counted in
+     * {@link #retired}, so a queue that is rebound often holds one socket, not one per rebind.
      */
     private NfQueue rebind(NfQueue old) throws IOException {
         old.close();
         NfQueue next = NfQueue.open(old.config());
         synchronized (this) {
-            queues.add(next);
+            add(retired, old.stats());
+            queues.set(queues.indexOf(old), next);
             if (stopped) {
                 next.stop();
             }
@@ -96,24 +118,9 @@ final class QueueThreads {
 
     /** The queues' own counters, summed, and the supervision's. */
     synchronized Map<String, Long> counters() {
-        long packets = 0;
-        long malformed = 0;
-        long truncated = 0;
-        long handlerErrors = 0;
-        long fallback = 0;
-        long overruns = 0;
-        long kernelErrors = 0;
-        long verdictMessages = 0;
+        long[] sums = retired.clone();
         for (NfQueue q : queues) {
-            NfQueueStats s = q.stats();
-            packets += s.packets();
-            malformed += s.malformed();
-            truncated += s.truncated();
-            handlerErrors += s.handlerErrors();
-            fallback += s.fallbackVerdicts();
-            overruns += s.overruns();
-            kernelErrors += s.kernelErrors();
-            verdictMessages += s.verdictMessages();
+            add(sums, q.stats());
         }
         long restarts = 0;
         long rebinds = 0;
@@ -124,14 +131,9 @@ final class QueueThreads {
             serving += s.serving() ? 1 : 0;
         }
         Map<String, Long> m = new LinkedHashMap<>();
-        m.put("nfq.packets", packets);
-        m.put("nfq.verdict_messages", verdictMessages);
-        m.put("nfq.malformed", malformed);
-        m.put("nfq.truncated", truncated);
-        m.put("nfq.handler_errors", handlerErrors);
-        m.put("nfq.fallback_verdicts", fallback);
-        m.put("nfq.overruns", overruns);
-        m.put("nfq.kernel_errors", kernelErrors);
+        for (int i = 0; i < QUEUE_COUNTERS.size(); i++) {
+            m.put(QUEUE_COUNTERS.get(i), sums[i]);
+        }
         m.put("nfq.loop_restarts", restarts);
         m.put("nfq.rebinds", rebinds);
         m.put("nfq.queues_serving", serving);

@@ -144,11 +144,14 @@ class DataplaneFailureTest {
         assertThat(dp.failure()).isNotDone();
         assertThat(dp.counters()).containsEntry("nfq.queues_serving", 1L);
 
+        long packetsBefore = dp.counters().get("nfq.packets");
         nextRuntime.set(new UncheckedIOException(new NetlinkException("sending verdicts to queue 0",
                 Errno.EBADF.number(), null)));
         topo.udpSend(ws1, ws2.ipv4(), 7955, 1, 64);
         assertThat(condition(() -> dp.counters().get("nfq.rebinds") == 1, WAIT)).as("bound again").isTrue();
         assertThat(udpPasses(7956, true)).as("served on the new socket").isTrue();
+        assertThat(dp.counters().get("nfq.packets")).as("the replaced socket's packets are still counted")
+                .isGreaterThan(packetsBefore);
         assertThat(dp.failure()).isNotDone();
 
         nextError.set(new OutOfMemoryError("injected"));
