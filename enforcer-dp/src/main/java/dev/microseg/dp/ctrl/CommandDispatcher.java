@@ -32,9 +32,17 @@ import org.slf4j.LoggerFactory;
  * {@link BatchAssembler} (only a whole one reaches the handler), and a replay's end is passed on
  * only when it closes the replay that began. A keep-alive is echoed only after the work earlier
  * commands left pending is applied ({@link ControlHandler#onIdle()}: the intercept rules), so the
- * echo tells the agent that everything it sent before is in force. Control thread only.
+ * echo tells the agent that everything it sent before is in force; when that work fails (an
+ * intercept rule rewrite refused by the kernel or a held xtables lock), the keep-alive is answered
+ * with that error instead of an echo. Control thread only.
  */
 final class CommandDispatcher {
+    /** Applies what earlier commands left pending, or says why it could not. */
+    @FunctionalInterface
+    interface Settle {
+        void run() throws ControlException;
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(CommandDispatcher.class);
 
     private final ControlHandler handler;
@@ -42,12 +50,12 @@ final class CommandDispatcher {
     private final ControlCounters counters;
     private final Supplier<Map<String, Long>> allCounters;
     private final long startMillis;
-    private final Runnable settle;
+    private final Settle settle;
     /** The gen of the replay in progress ({@code ctrl_sync} begin seen, end not yet). */
     private Long syncBegun;
 
     CommandDispatcher(ControlHandler handler, BatchAssembler assembler, ControlCounters counters,
-                      Supplier<Map<String, Long>> allCounters, long startMillis, Runnable settle) {
+                      Supplier<Map<String, Long>> allCounters, long startMillis, Settle settle) {
         this.settle = settle;
         this.handler = handler;
         this.assembler = assembler;

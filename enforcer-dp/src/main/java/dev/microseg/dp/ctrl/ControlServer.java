@@ -94,7 +94,7 @@ public final class ControlServer implements AutoCloseable {
         this.handler = handler;
         this.fatal = fatal;
         this.assembler = new BatchAssembler(config.batchTimeout().toNanos());
-        this.dispatcher = new CommandDispatcher(handler, assembler, counters, this::counters, startMillis, this::idle);
+        this.dispatcher = new CommandDispatcher(handler, assembler, counters, this::counters, startMillis, handler::onIdle);
         this.badInput = new RateLimitedLog(LOG, config.logsPerWindow(), config.logWindow().toNanos(), System::nanoTime,
                 () -> counters.inc(Name.LOG_SUPPRESSED));
         this.channel = ControlSocketFile.bind(config);
