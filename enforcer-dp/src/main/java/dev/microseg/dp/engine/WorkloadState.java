@@ -201,11 +201,15 @@ final class WorkloadState {
     /** A whole {@code ctrl_cfg_policy}: compiled aside, then published to the workload's endpoints. */
     void applyPolicy(WorkloadPolicy p) throws ControlException {
         if (p.cmd() != PolicyCmd.DELETE) {
-            long added = p.macs().stream().distinct().filter(m -> !policyByMac.containsKey(m)).count();
-            if (policyByMac.size() + added > maxPolicies()) {
+            // In a replay the bound applies to the replay's own policies: the ones it does not
+            // mention go at its end, so the map holds at most twice the bound in between.
+            Set<MacAddress> held = syncGen != null ? seenPolicies : policyByMac.keySet();
+            long added = p.macs().stream().distinct().filter(m -> !held.contains(m)).count();
+            if (held.size() + added > maxPolicies()) {
                 policiesRefused.incrementAndGet();
                 throw new ControlException(ControlError.REJECTED, CtrlCfgPolicy.KEY + ".mac", "this dp holds policies for at most "
-                        + maxPolicies() + " MACs (" + policyByMac.size() + " held, " + added + " new)");
+                        + maxPolicies() + " MACs (" + held.size() + " held" + (syncGen != null ? " in this replay" : "")
+                        + ", " + added + " new)");
             }
         }
         long started = System.nanoTime();

@@ -152,6 +152,20 @@ class EngineControlTest {
     }
 
     @Test
+    void aReplayIsBoundedByItsOwnPoliciesNotByTheOnesItReplaces() throws Exception {
+        engine = engine(2);
+        engine.onPolicy(denyAll(1));
+        engine.onPolicy(denyAll(2));
+        engine.onSync(new CtrlSync(9, SyncPhase.BEGIN));
+        engine.onPolicy(denyAll(3));
+        engine.onPolicy(denyAll(4));
+        assertThatThrownBy(() -> engine.onPolicy(denyAll(5))).isInstanceOfSatisfying(ControlException.class,
+                e -> assertThat(e.getMessage()).contains("2 held in this replay"));
+        engine.onSync(new CtrlSync(9, SyncPhase.END));
+        assertThat(engine.counters()).containsEntry("engine.policies", 2L).containsEntry("engine.policies_refused", 1L);
+    }
+
+    @Test
     void aPolicyThatArrivesBeforeItsEndpointAppliesWhenTheEndpointDoes() throws Exception {
         engine.onAddMac(new CtrlAddMac(endpoint(1, "10.0.0.1")));
         engine.onPolicy(denyAll(2));
