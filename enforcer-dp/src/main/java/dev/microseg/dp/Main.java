@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <pre>
  * microseg-dp --ctrl-socket PATH --report-socket PATH --queues N --fail-open|--fail-closed
- *             [--netns NAME] [--no-offload] [--max-sessions N] [--queue-cpu-fanout]
+ *             [--netns NAME] [--no-offload] [--no-kernel-allow-cache] [--max-sessions N] [--queue-cpu-fanout]
  * microseg-dp status [--socket PATH]
  * </pre>
  */
@@ -76,6 +76,10 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--no-offload", description = "keep every packet in user space (benchmarks; DPI)")
     boolean noOffload;
 
+    @Option(names = "--no-kernel-allow-cache",
+            description = "send every new connection to the queue, even one matching an earlier allow (see docs/dp.md)")
+    boolean noKernelAllowCache;
+
     @Option(names = "--max-sessions", defaultValue = "262144",
             description = "session table capacity until the agent's ctrl_sys_conf (default: ${DEFAULT-VALUE})")
     int maxSessions;
@@ -104,7 +108,7 @@ public final class Main implements Callable<Integer> {
         Dataplane.Options options;
         try {
             options = new Dataplane.Options(ctrlSocket, reportSocket, firstQueue, queues, failMode.open,
-                    Optional.ofNullable(netns), !noOffload, maxSessions, cpuFanout, copyRange, chain);
+                    Optional.ofNullable(netns), !noOffload, maxSessions, cpuFanout, copyRange, chain, !noKernelAllowCache);
         } catch (IllegalArgumentException e) {
             System.err.println("microseg-dp: " + e.getMessage());
             return 2;

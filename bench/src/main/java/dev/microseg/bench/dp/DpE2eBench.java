@@ -47,7 +47,13 @@ import java.util.Map;
  *   <li>{@code baseline}: no dp, no rules;</li>
  *   <li>{@code enforcing}: {@code microseg-dp --fail-open} with ws1 and ws2 announced and ws2's
  *       policy allowing the benchmark's ports from ws1, denying the rest (Protect): first packets
- *       through user space, the rest offloaded to conntrack;</li>
+ *       through user space, the rest offloaded to conntrack; after the first connection of a
+ *       (client, server, port) the kernel allow cache accepts the later ones without the queue;</li>
+ *   <li>{@code enforcing-no-kcache}: the same with {@code --no-kernel-allow-cache}: every new
+ *       connection's first packet through user space;</li>
+ *   <li>{@code rules-only}: no dp, only the dp's iptables chains with no workload in them: conntrack
+ *       and the mark rules on every packet, nothing queued: the kernel floor under {@code enforcing}
+ *       once the allow cache keeps every connection in the kernel;</li>
  *   <li>{@code no-offload}: the same with {@code --no-offload}: every packet through user space;</li>
  *   <li>{@code raw-offload} and {@code raw-all-queued}: no dp, only the kernel layer's queue loop in
  *       this process with a handler that offloads every packet it sees (so first packets only) or
@@ -74,7 +80,9 @@ public final class DpE2eBench {
     private static final int MAX_CONNECTIONS = 200_000;
 
     enum Setup {
-        BASELINE(null, false), ENFORCING(new String[] {}, false), NO_OFFLOAD(new String[] {"--no-offload"}, false),
+        BASELINE(null, false), RULES_ONLY(null, false), ENFORCING(new String[] {}, false),
+        ENFORCING_NO_KCACHE(new String[] {"--no-kernel-allow-cache"}, false),
+        NO_OFFLOAD(new String[] {"--no-offload"}, false),
         RAW_OFFLOAD(null, true), RAW_ALL_QUEUED(null, true),
         NO_OFFLOAD_2Q(new String[] {"--no-offload", "--queues", "2"}, false),
         NO_OFFLOAD_2Q_FANOUT(new String[] {"--no-offload", "--queues", "2", "--queue-cpu-fanout"}, false);
@@ -106,6 +114,8 @@ public final class DpE2eBench {
     private volatile Setup current = Setup.BASELINE;
     /** CPU the dp process used while iperf3 TCP ran, per round (ms of user + system time). */
     private final Map<Setup, List<Long>> dpCpuDuringTcp = new LinkedHashMap<>();
+    /** CPU the dp process used during the one-thread connection-rate run, per round. */
+    private final Map<Setup, List<Long>> dpCpuDuringConnections = new LinkedHashMap<>();
 
     private DpE2eBench(RoutedTopology topo, int seconds, Path dir) {
         this.topo = topo;
@@ -131,7 +141,9 @@ public final class DpE2eBench {
         if (seconds < 1 || seconds > 60 || rounds < 1 || rounds > 15) {
             throw new IllegalArgumentException("--seconds 1..60, --rounds 1..15");
         }
-        List<Setup> setups = new ArrayList<>(List.of(Setup.BASELINE, Setup.ENFORCING, Setup.NO_OFFLOAD, Setup.RAW_OFFLOAD,
+        List<Setup> setups = new ArrayList<>(List.of(Setup.BASELINE, Setup.RULES_ONLY, Setup.ENFORCING,
+                Setup.ENFORCING_NO_KCACHE,
+                Setup.NO_OFFLOAD, Setup.RAW_OFFLOAD,
                 Setup.RAW_ALL_QUEUED));
         if (queues) {
             setups.add(Setup.NO_OFFLOAD_2Q);
@@ -193,6 +205,10 @@ public final class DpE2eBench {
         InterceptManager rawRules = null;
         QueueRunner raw = null;
         try {
+            if (setup == Setup.RULES_ONLY) {
+                rawRules = InterceptManager.create(InterceptConfig.of(1, true).inNamespace(topo.router()));
+                rawRules.install();
+            }
             if (setup.raw) {
                 rawRules = InterceptManager.create(InterceptConfig.of(1, true).inNamespace(topo.router()));
                 rawRules.install();
@@ -234,7 +250,12 @@ public final class DpE2eBench {
                 m.put(Metric.UDP64_PPS, iperfUdp64(seconds));
                 if (setup != Setup.NO_OFFLOAD && setup != Setup.RAW_ALL_QUEUED) {
                     connectionsPerSecond(Duration.ofSeconds(2));
+                    long connCpuBefore = dp == null ? 0 : cpuMillis(dp.pid());
                     m.put(Metric.NEW_CONN_PER_S, connectionsPerSecond(Duration.ofSeconds(seconds)));
+                    if (dp != null) {
+                        dpCpuDuringConnections.computeIfAbsent(setup, k -> new ArrayList<>())
+                                .add(cpuMillis(dp.pid()) - connCpuBefore);
+                    }
                     m.put(Metric.NEW_CONN_PER_S_4T, connectionsPerSecond(Duration.ofSeconds(seconds), 4));
                 }
             }
@@ -422,6 +443,8 @@ public final class DpE2eBench {
                 s.label(), n));
         dpCpuDuringTcp.forEach((s, v) -> System.out.printf(Locale.ROOT,
                 "dp CPU during the %d s TCP run, ms per round, %s: %s%n", seconds, s.label(), v));
+        dpCpuDuringConnections.forEach((s, v) -> System.out.printf(Locale.ROOT,
+                "dp CPU during the %d s one-thread connection-rate run, ms per round, %s: %s%n", seconds, s.label(), v));
         System.out.println("failed connects (2 s timeout, warm-ups included): " + connectFailures);
     }
 

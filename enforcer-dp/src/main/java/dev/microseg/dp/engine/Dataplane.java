@@ -6,6 +6,9 @@ import dev.microseg.dp.intercept.InterceptBackend;
 import dev.microseg.dp.intercept.InterceptConfig;
 import dev.microseg.dp.intercept.InterceptManager;
 import dev.microseg.dp.intercept.MarkBits;
+import dev.microseg.dp.kcache.AllowCache;
+import dev.microseg.dp.kcache.KernelAllowCache;
+import dev.microseg.dp.kcache.NftAllowTable;
 import dev.microseg.dp.netns.Netns;
 import dev.microseg.dp.nfq.CopyMode;
 import dev.microseg.dp.nfq.NfQueueConfig;
@@ -53,10 +56,20 @@ public final class Dataplane implements AutoCloseable {
      * @param cpuFanout    {@code --queue-cpu-fanout}: pick the queue by CPU instead of by flow hash
      * @param copyRange    bytes of each packet copied to user space (headers; DPI will want more)
      * @param chain        the intercept chain's name prefix
+     * @param kernelAllowCache new connections matching an earlier final allow are accepted in the
+     *                     kernel ({@link KernelAllowCache}); only with {@code offload}
      */
     public record Options(Path ctrlSocket, Path reportSocket, int firstQueue, int queues, boolean failOpen,
                           Optional<String> netns, boolean offload, int maxSessions, boolean cpuFanout, int copyRange,
-                          String chain) {
+                          String chain, boolean kernelAllowCache) {
+        /** With the kernel allow cache on (the default). */
+        public Options(Path ctrlSocket, Path reportSocket, int firstQueue, int queues, boolean failOpen,
+                       Optional<String> netns, boolean offload, int maxSessions, boolean cpuFanout, int copyRange,
+                       String chain) {
+            this(ctrlSocket, reportSocket, firstQueue, queues, failOpen, netns, offload, maxSessions, cpuFanout, copyRange,
+                    chain, true);
+        }
+
         public Options {
             Objects.requireNonNull(ctrlSocket, "ctrlSocket");
             Objects.requireNonNull(reportSocket, "reportSocket");
@@ -78,6 +91,7 @@ public final class Dataplane implements AutoCloseable {
     private final QueueThreads queues;
     private final CompletableFuture<String> failure = new CompletableFuture<>();
     private Thread reporterThread;
+    private KernelAllowCache cache;
     private ControlServer server;
     private boolean closed;
 
@@ -114,6 +128,14 @@ public final class Dataplane implements AutoCloseable {
         try {
             dp.startReporter();
             rules.manager().install();
+            String table = NftAllowTable.tableName(o.chain());
+            if (o.offload() && o.kernelAllowCache()) {
+                dp.cache = KernelAllowCache.start(ic.commandPrefix(), o.netns(), table, engine.marks(), engine::generation,
+                        engine::failOpen);
+                engine.allowCache(dp.cache);
+            } else if (NftAllowTable.remove(ic.commandPrefix(), table)) {
+                LOG.atWarn().addKeyValue("table", "inet " + table).log("event=kernel_allow_cache_stale_removed");
+            }
             for (int i = 0; i < o.queues(); i++) {
                 NfQueueConfig config = NfQueueConfig.defaults(o.firstQueue() + i)
                         .withCopy(CopyMode.PACKET, o.copyRange()).withFailOpen(o.failOpen());
@@ -129,7 +151,8 @@ public final class Dataplane implements AutoCloseable {
         }
         LOG.atInfo().addKeyValue("interception", backend.description()).addKeyValue("queues", o.queues())
                 .addKeyValue("first_queue", o.firstQueue()).addKeyValue("fail_open", o.failOpen())
-                .addKeyValue("offload", o.offload()).addKeyValue("cpu_fanout", o.cpuFanout())
+                .addKeyValue("offload", o.offload()).addKeyValue("kernel_allow_cache", dp.cache != null)
+                .addKeyValue("cpu_fanout", o.cpuFanout())
                 .addKeyValue("netns", o.netns().orElse("")).addKeyValue("ctrl_socket", o.ctrlSocket())
                 .addKeyValue("report_socket", o.reportSocket()).addKeyValue("pid", ProcessHandle.current().pid())
                 .log("event=dp_ready");
@@ -224,6 +247,11 @@ public final class Dataplane implements AutoCloseable {
         long started = System.nanoTime();
         if (removeRules) {
             rules.manager().close();
+        }
+        if (cache != null) {
+            // Removed even when failing closed: a crashed dp's cache must not keep admitting new connections.
+            engine.allowCache(AllowCache.NONE);
+            cache.close();
         }
         queues.stop();
         join(queues.threads());

@@ -2,6 +2,7 @@ package dev.microseg.dp.engine;
 
 import dev.microseg.dp.ctrl.ControlHandler;
 import dev.microseg.dp.intercept.MarkBits;
+import dev.microseg.dp.kcache.AllowCache;
 import dev.microseg.dp.nfq.PacketHandler;
 import dev.microseg.dp.policy.PolicyTable;
 import dev.microseg.dp.protocol.ControlError;
@@ -23,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -74,6 +76,7 @@ public final class Engine implements ControlHandler {
     private volatile Thread reporterThread;
     private volatile Reporter reporter;
     private volatile ConntrackPort conntrack;
+    private volatile AllowCache allowCache = AllowCache.NONE;
 
     public Engine(EngineConfig config, KernelRules rules, AppIdentifier apps) {
         this(config, rules, apps, System::currentTimeMillis);
@@ -103,6 +106,26 @@ public final class Engine implements ControlHandler {
     /** Where reports go (the control server's report stream). */
     public void reportTo(Consumer<Report> sink) {
         this.sink = sink;
+    }
+
+    /**
+     * The kernel allow cache: offered final L3/L4 allows, flushed by every change that bumps the
+     * policy generation before the re-evaluation is asked for.
+     */
+    void allowCache(AllowCache cache) {
+        this.allowCache = cache;
+    }
+
+    AllowCache allowCache() {
+        return allowCache;
+    }
+
+    /**
+     * Whether new allows go to the kernel allow cache now: only while failing open (a killed dp
+     * cannot empty it, and failing closed a dead dp must stop new connections).
+     */
+    boolean caching() {
+        return sysConf.failOpen() && allowCache.enabled();
     }
 
     /** The kernel's queue counters (read on the reporter thread) and the queues' own counters. */
@@ -246,7 +269,13 @@ public final class Engine implements ControlHandler {
         stats.countReevaluation(cutNow, readmittedNow);
     }
 
+    /**
+     * Every change a decision may depend on ends here, after the generation was bumped: the kernel
+     * allow cache is emptied first (synchronously), so no connection the new policy denies or only
+     * violates is accepted by a stale entry, then the re-evaluation of live connections is asked for.
+     */
     private void requestReevaluation() {
+        allowCache.flush("policy generation " + generation());
         reevaluate.set(true);
     }
 
@@ -302,6 +331,7 @@ public final class Engine implements ControlHandler {
     @Override
     public void onInternalNets(InternalNets nets) {
         internalNets = List.copyOf(nets.subnets());
+        allowCache.flush("internal nets");
         LOG.atInfo().addKeyValue("subnets", internalNets.size()).log("event=internal_nets_applied");
     }
 
@@ -318,6 +348,9 @@ public final class Engine implements ControlHandler {
         }
         boolean newTable = c.maxSessions() != old.maxSessions() || !timeouts(c).equals(timeouts(old));
         sysConf = c;
+        if (old.failOpen() && !c.failOpen()) {
+            allowCache.flush("fail-closed");
+        }
         if (newTable) {
             sessions = newSessionTable(c, CtrlSysConf.KEY);
         }
@@ -343,6 +376,13 @@ public final class Engine implements ControlHandler {
 
     @Override
     public Map<String, Long> counters() {
-        return stats.snapshot(pathCounters, sessions, heapCap, workloads, reporter, conntrack, queueCounters.get());
+        Map<String, Long> m = new LinkedHashMap<>(stats.snapshot(pathCounters, sessions, heapCap, workloads, reporter,
+                conntrack, queueCounters.get()));
+        m.putAll(allowCache.counters());
+        Reporter r = reporter;
+        if (r != null) {
+            m.put("report.cache_adopted", r.flows().cacheAdopted);
+        }
+        return m;
     }
 }

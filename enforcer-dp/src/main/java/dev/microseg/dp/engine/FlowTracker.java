@@ -2,7 +2,9 @@ package dev.microseg.dp.engine;
 
 import dev.microseg.dp.conntrack.ConntrackCounters;
 import dev.microseg.dp.conntrack.ConntrackEntry;
+import dev.microseg.dp.conntrack.ConntrackTuple;
 import dev.microseg.dp.intercept.MarkBits;
+import dev.microseg.dp.kcache.AllowKey;
 import dev.microseg.dp.policy.Decision;
 import dev.microseg.dp.protocol.AppUpdate;
 import dev.microseg.dp.protocol.Connection;
@@ -17,8 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What the reporter knows of each connection between its decision and its end, and how every
@@ -36,6 +40,11 @@ final class FlowTracker {
     private static final Logger LOG = LoggerFactory.getLogger(FlowTracker.class);
     /** An offloaded flow missing from this many consecutive dumps is taken as ended (DESTROY lost). */
     static final int MISSED_DUMPS_BEFORE_GONE = 3;
+    /**
+     * DESTROY events of unknown ACCEPT-marked entries held until the rings are drained: one
+     * reporter turn's worth ({@link Reporter#MAX_EVENT_DATAGRAMS_PER_STEP} datagrams of a few events).
+     */
+    static final int MAX_UNKNOWN_DESTROYED = 8192;
 
     private final Engine engine;
     private final FlowLedger ledger;
@@ -45,6 +54,16 @@ final class FlowTracker {
     private final List<AppUpdate> appUpdates = new ArrayList<>();
     private final SessionKey scratchKey = new SessionKey();
     private final SessionView scratchView = new SessionView();
+    private final Outcome outcome = new Outcome();
+    private final List<ConntrackEntry> unknownDestroyed = new ArrayList<>();
+    /** Connections accepted by the kernel allow cache and adopted from conntrack (reporter thread; read by counters). */
+    volatile long cacheAdopted;
+    /**
+     * Ids of the offloaded conntrack entries that existed when the reporter started (left by an
+     * earlier run): only these are adopted "from now on" by a re-evaluation; any other entry the
+     * ledger does not know was accepted by the kernel allow cache and is reported in full.
+     */
+    private Set<Long> preexisting = Set.of();
 
     FlowTracker(Engine engine, int maxFlows) {
         this.engine = engine;
@@ -184,6 +203,10 @@ final class FlowTracker {
         }
         FlowKey key = FlowKey.of(e.original());
         Flow f = ledger.find(key);
+        if (f == null && marks.decision(e.mark()) == MarkBits.Decision.ACCEPT && engine.allowCache().enabled()
+                && unknownDestroyed.size() < MAX_UNKNOWN_DESTROYED) {
+            unknownDestroyed.add(e);
+        }
         if (f == null || (f.conntrackId != 0 && f.conntrackId != e.id())) {
             return;
         }
@@ -196,6 +219,69 @@ final class FlowTracker {
         finish(f);
     }
 
+    void preexisting(Map<FlowKey, ConntrackEntry> atStart) {
+        Set<Long> ids = new HashSet<>();
+        if (atStart != null) {
+            atStart.values().forEach(e -> ids.add(e.id()));
+        }
+        preexisting = ids;
+    }
+
+    /** Whether the entry was in conntrack before this dp started (see {@link #preexisting}). */
+    boolean leftByEarlierRun(ConntrackEntry e) {
+        return preexisting.contains(e.id());
+    }
+
+    /**
+     * The DESTROY events {@link #destroyed} could not match, once the rings are drained (a
+     * connection the dp decided has its DECIDED event in a ring before its verdict left, so before
+     * conntrack knew it): what is still unknown was accepted by the kernel allow cache without
+     * reaching the dp, and is reported now with its final counters.
+     */
+    void adoptDestroyed(long now) {
+        for (ConntrackEntry e : unknownDestroyed) {
+            FlowKey key = FlowKey.of(e.original());
+            if (!leftByEarlierRun(e) && ledger.find(key) == null) {
+                Flow f = adopt(key, e, now);
+                if (f != null) {
+                    finish(f);
+                }
+            }
+        }
+        unknownDestroyed.clear();
+    }
+
+    /**
+     * A connection the kernel allow cache accepted: never seen by the packet path, so it is
+     * classified here (the reporter thread, off the packet path) to name its workload and rule,
+     * and tracked from conntrack like any offloaded connection, with every counter since its start.
+     * Only what the current policy still allows is adopted (the cache holds only allows, and a
+     * policy change empties it before re-deciding live connections).
+     *
+     * @return the new flow, or null when it is not a cached allow of a workload
+     */
+    private Flow adopt(FlowKey key, ConntrackEntry e, long now) {
+        ConntrackTuple t = e.original();
+        if (!AllowKey.cacheable(t.protocol()) || !(t.l4() instanceof ConntrackTuple.Ports p)) {
+            return null;
+        }
+        engine.decider().decide(t.protocol(), key.iHi(), key.iLo(), key.rHi(), key.rLo(), p.destination(),
+                Decider.APP_UNIDENTIFIED, outcome);
+        if (outcome.verdict != Verdict.ALLOWED || outcome.endpoint == Outcome.NO_ENDPOINT) {
+            return null;
+        }
+        ConntrackCounters o = e.originalCounters().orElse(new ConntrackCounters(0, 0));
+        ConntrackCounters r = e.replyCounters().orElse(new ConntrackCounters(0, 0));
+        decided(key, Verdict.ALLOWED, outcome.decision == null ? -1 : outcome.decision.kind().ordinal(), true,
+                outcome.endpointRef(), outcome.ruleId(), 0, now, o.packets(), r.packets(), o.bytes(), r.bytes(), now, now);
+        Flow f = ledger.find(key);
+        if (f != null) {
+            f.conntrackId = e.id();
+            cacheAdopted++;
+        }
+        return f;
+    }
+
     /**
      * Every report interval: each flow's totals from conntrack ({@code kernel}, the offloaded
      * entries by original tuple; null when unreadable) or from its session; flows whose entry or
@@ -203,6 +289,7 @@ final class FlowTracker {
      */
     void reconcile(Map<FlowKey, ConntrackEntry> kernel, long now) {
         SessionTable sessions = engine.sessions();
+        Set<FlowKey> matched = kernel == null ? Set.of() : new HashSet<>();
         for (Flow f : ledger.all()) {
             if (f.offloaded && kernel != null) {
                 ConntrackEntry e = kernel.get(f.key);
@@ -212,6 +299,7 @@ final class FlowTracker {
                     reversed = e != null;
                 }
                 if (e != null) {
+                    matched.add(FlowKey.of(e.original()));
                     f.missedDumps = 0;
                     f.conntrackId = e.id();
                     f.pendingDestroy = null;
@@ -228,6 +316,15 @@ final class FlowTracker {
                             scratchView.bytesFromInitiator(), scratchView.bytesFromResponder(), scratchView.lastSeen());
                 } else {
                     finish(f);
+                }
+            }
+        }
+        if (kernel != null && engine.allowCache().enabled()) {
+            MarkBits marks = engine.marks();
+            for (Map.Entry<FlowKey, ConntrackEntry> k : kernel.entrySet()) {
+                if (!matched.contains(k.getKey()) && marks.decision(k.getValue().mark()) == MarkBits.Decision.ACCEPT
+                        && !leftByEarlierRun(k.getValue()) && ledger.find(k.getKey()) == null) {
+                    adopt(k.getKey(), k.getValue(), now);
                 }
             }
         }

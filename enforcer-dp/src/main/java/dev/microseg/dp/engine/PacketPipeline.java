@@ -2,6 +2,8 @@ package dev.microseg.dp.engine;
 
 import dev.microseg.dp.engine.PathCounters.Name;
 import dev.microseg.dp.intercept.MarkBits;
+import dev.microseg.dp.kcache.AllowCache;
+import dev.microseg.dp.kcache.AllowKey;
 import dev.microseg.dp.nfq.NfqPacket;
 import dev.microseg.dp.nfq.PacketHandler;
 import dev.microseg.dp.nfq.Verdicts;
@@ -11,6 +13,7 @@ import dev.microseg.dp.packet.IcmpTypes;
 import dev.microseg.dp.packet.IpProtocols;
 import dev.microseg.dp.packet.PacketDecoder;
 import dev.microseg.dp.policy.Classifier;
+import dev.microseg.dp.policy.Decision;
 import dev.microseg.dp.session.SessionKey;
 import dev.microseg.dp.session.SessionTable;
 import dev.microseg.dp.session.SessionView;
@@ -157,7 +160,8 @@ final class PacketPipeline implements PacketHandler {
         Decider decider = engine.decider();
         decider.decide(proto, view.initiatorHi(), view.initiatorLo(), view.responderHi(), view.responderLo(), port, app,
                 outcome);
-        if (outcome.verdict == Verdict.PENDING_APPLICATION) {
+        boolean inspected = outcome.verdict == Verdict.PENDING_APPLICATION;
+        if (inspected) {
             int found = inspect(p);
             if (found > 0) {
                 sessions.setApplication(key, found);
@@ -178,6 +182,9 @@ final class PacketPipeline implements PacketHandler {
         sessions.setEndpoint(key, outcome.endpointRef());
         if (offload) {
             sessions.setOffloaded(key, true);
+            if (decided == Verdict.ALLOWED && !inspected) {
+                cache(proto, generation);
+            }
         }
         count(decided, before);
         if (DECISIONS.isDebugEnabled()) {
@@ -192,6 +199,22 @@ final class PacketPipeline implements PacketHandler {
                     newConnectionBytes);
         }
         apply(p, v, decided, offload);
+    }
+
+    /**
+     * A final L3/L4 allow (a rule without applications, decided on the first look, at a workload
+     * end) goes to the kernel allow cache: later connections with the same source, destination,
+     * protocol and port are then accepted in the kernel. Violations, denials, default actions and
+     * anything DPI took part in never are.
+     */
+    private void cache(int proto, int generation) {
+        AllowCache c = engine.allowCache();
+        if (engine.caching() && outcome.decision != null && outcome.decision.kind() == Decision.Kind.RULE
+                && outcome.endpoint != Outcome.NO_ENDPOINT && AllowKey.cacheable(proto) && !view.midstream()) {
+            c.offer(new AllowKey(proto, view.initiatorHi(), view.initiatorLo(), view.responderHi(), view.responderLo(),
+                    view.responderPort(), generation));
+            counters.inc(Name.CACHE_OFFERS);
+        }
     }
 
     private void offer(int kind, int verdict, int decisionKind, int flags, int endpointRef, int rule, int app, long now,

@@ -34,7 +34,8 @@ final class PathCounters {
         DECODE_ERRORS("dp.decode_errors"),
         ICMP_ERRORS("dp.icmp_errors"),
         APP_IDENTIFIED("dp.app.identified"),
-        EVENTS_DROPPED("report.events_dropped");
+        EVENTS_DROPPED("report.events_dropped"),
+        CACHE_OFFERS("kcache.offers");
 
         final String wire;
 

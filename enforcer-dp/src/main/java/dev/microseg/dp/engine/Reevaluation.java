@@ -154,7 +154,12 @@ final class Reevaluation {
         if (tracked != null && tracked.conntrackId == 0) {
             tracked.conntrackId = e.id();
         }
-        if (f == null && !known && (f = tracked) != null) {
+        boolean fromNowOn = !engine.allowCache().enabled() || reporter.flows().leftByEarlierRun(e);
+        if (f == null && !known && !fromNowOn && tracked != null) {
+            // Accepted by the kernel allow cache: reported in full, as FlowTracker#adopt would.
+            reporter.flows().cacheAdopted++;
+        }
+        if (f == null && !known && fromNowOn && (f = tracked) != null) {
             // Adopted without a session (left by an earlier run, or its session expired): its traffic
             // so far was counted before this dp knew it, so only what happens from now on is reported.
             f.reportedPacketsToServer = f.packetsToServer;

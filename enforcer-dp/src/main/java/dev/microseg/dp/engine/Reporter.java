@@ -93,6 +93,7 @@ final class Reporter {
 
     /** The loop; returns after {@link #stop()}. */
     void run() {
+        flows.preexisting(offloadedEntries());
         long now = engine.now();
         nextReport = now + engine.reportIntervalMillis();
         while (running) {
@@ -139,6 +140,7 @@ final class Reporter {
         }
         drainRings();
         long now = engine.now();
+        flows.adoptDestroyed(now);
         reevaluateWhenQuiet(now);
         if (now >= nextReport) {
             periodic(now);
@@ -218,7 +220,11 @@ final class Reporter {
     /** Every report interval: sweep, read the counters of every flow, report what moved. */
     void periodic(long now) {
         engine.sessions().sweep(now);
-        flows.reconcile(offloadedEntries(), now);
+        Map<FlowKey, ConntrackEntry> kernel = offloadedEntries();
+        // Decisions whose verdict left before the dump are in the rings: drained now, they are not
+        // taken for connections the kernel allow cache accepted.
+        drainRings();
+        flows.reconcile(kernel, now);
         send(flows.takeAllRecords());
         flowCount = flows.ledger().size();
         untracked = flows.ledger().untracked();

@@ -27,6 +27,9 @@ import java.util.List;
  * Everything not decided goes to the queue: first packets, and packets of connections the dp
  * accepted without a decision mark because it wants to see more of them.
  *
+ * <p>Rules 3-4 also take the connections the kernel allow cache accepts: its nft base chain, which
+ * runs before this one, sets the same ACCEPT packet mark ({@code dev.microseg.dp.kcache.NftAllowTable}).
+ *
  * <p>Rule 9: the reset that REJECT sends carries the rejected packet's conntrack entry as RELATED,
  * and that entry is still unconfirmed (the rejected SYN never left), shared by two packets;
  * nfnetlink_queue drops such a packet instead of queueing it ({@code nf_ct_drop_unconfirmed}), so
