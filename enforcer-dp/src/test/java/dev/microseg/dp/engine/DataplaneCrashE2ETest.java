@@ -6,6 +6,7 @@ import dev.microseg.dp.protocol.IpProto;
 import dev.microseg.dp.protocol.KeepAliveEcho;
 import dev.microseg.dp.protocol.RuleAction;
 import dev.microseg.dp.testing.DpProcess;
+import dev.microseg.dp.testing.KernelTestSupport;
 import dev.microseg.dp.testing.RoutedTopology;
 import dev.microseg.dp.testing.TcpClient;
 import dev.microseg.dp.testing.TestAgent;
@@ -78,14 +79,7 @@ class DataplaneCrashE2ETest {
             if (topo != null) {
                 topo.close();
             }
-            if (dir != null) {
-                try (var files = Files.list(dir)) {
-                    for (Path p : files.toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-                Files.deleteIfExists(dir);
-            }
+            KernelTestSupport.deleteFlatDirectory(dir);
         }
     }
 

@@ -13,6 +13,7 @@ import dev.microseg.dp.protocol.Violation;
 import dev.microseg.dp.protocol.ViolationReason;
 import dev.microseg.dp.protocol.WorkloadPolicy;
 import dev.microseg.dp.testing.DpProcess;
+import dev.microseg.dp.testing.KernelTestSupport;
 import dev.microseg.dp.testing.PingResult;
 import dev.microseg.dp.testing.RoutedTopology;
 import dev.microseg.dp.testing.TcpClient;
@@ -106,14 +107,7 @@ class DataplaneE2ETest {
             if (topo != null) {
                 topo.close();
             }
-            if (dir != null) {
-                try (var files = Files.list(dir)) {
-                    for (Path p : files.toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-                Files.deleteIfExists(dir);
-            }
+            KernelTestSupport.deleteFlatDirectory(dir);
         }
     }
 

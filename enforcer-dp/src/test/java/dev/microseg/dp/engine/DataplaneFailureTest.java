@@ -7,6 +7,7 @@ import dev.microseg.dp.netlink.NetlinkException;
 import dev.microseg.dp.nfq.PacketHandler;
 import dev.microseg.dp.protocol.CtrlSysConf;
 import dev.microseg.dp.protocol.RuleAction;
+import dev.microseg.dp.testing.KernelTestSupport;
 import dev.microseg.dp.testing.RoutedTopology;
 import dev.microseg.dp.testing.UdpReceiver;
 import dev.microseg.dp.testing.Workload;
@@ -73,14 +74,7 @@ class DataplaneFailureTest {
                 topo.close();
             }
         } finally {
-            if (dir != null) {
-                try (var files = Files.list(dir)) {
-                    for (Path p : files.toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-                Files.deleteIfExists(dir);
-            }
+            KernelTestSupport.deleteFlatDirectory(dir);
         }
     }
 

@@ -5,6 +5,7 @@ import dev.microseg.dp.intercept.InterceptManager;
 import dev.microseg.dp.intercept.MarkBits;
 import dev.microseg.dp.kcache.NftAllowTable;
 import dev.microseg.dp.testing.DpProcess;
+import dev.microseg.dp.testing.KernelTestSupport;
 import dev.microseg.dp.testing.RoutedTopology;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,12 +52,7 @@ class KernelAllowCacheCleanupTest {
             if (topo != null) {
                 topo.close();
             }
-            try (var files = Files.list(dir)) {
-                for (Path p : files.toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-            Files.deleteIfExists(dir);
+            KernelTestSupport.deleteFlatDirectory(dir);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.microseg.dp.protocol.RuleAction;
 import dev.microseg.dp.protocol.Violation;
 import dev.microseg.dp.protocol.WorkloadPolicy;
 import dev.microseg.dp.testing.DpProcess;
+import dev.microseg.dp.testing.KernelTestSupport;
 import dev.microseg.dp.testing.RoutedTopology;
 import dev.microseg.dp.testing.TcpClient;
 import dev.microseg.dp.testing.TcpEchoServer;
@@ -91,14 +92,7 @@ class KernelAllowCacheE2ETest {
             if (topo != null) {
                 topo.close();
             }
-            if (dir != null) {
-                try (var files = Files.list(dir)) {
-                    for (Path p : files.toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-                Files.deleteIfExists(dir);
-            }
+            KernelTestSupport.deleteFlatDirectory(dir);
         }
     }
 

@@ -18,6 +18,19 @@ public final class KernelTestSupport {
     private KernelTestSupport() {
     }
 
+    /** Deletes {@code dir} and the files directly in it (the tests' socket directories); absent is fine. */
+    public static void deleteFlatDirectory(Path dir) throws IOException {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (var files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+        Files.deleteIfExists(dir);
+    }
+
     /** Throws an AssertionError unless running as root with the tools installed. */
     public static void requireRootAndTools() {
         String uid = effectiveUid();
