@@ -382,6 +382,7 @@ public final class Engine implements ControlHandler {
         Reporter r = reporter;
         if (r != null) {
             m.put("report.cache_adopted", r.flows().cacheAdopted);
+            m.put("report.cache_destroyed_dropped", r.flows().cacheDestroyedDropped);
         }
         return m;
     }

@@ -58,6 +58,8 @@ final class FlowTracker {
     private final List<ConntrackEntry> unknownDestroyed = new ArrayList<>();
     /** Connections accepted by the kernel allow cache and adopted from conntrack (reporter thread; read by counters). */
     volatile long cacheAdopted;
+    /** DESTROY events of cache-accepted connections beyond {@link #MAX_UNKNOWN_DESTROYED} in one turn: not reported. */
+    volatile long cacheDestroyedDropped;
     /**
      * Ids of the offloaded conntrack entries that existed when the reporter started (left by an
      * earlier run): only these are adopted "from now on" by a re-evaluation; any other entry the
@@ -203,9 +205,12 @@ final class FlowTracker {
         }
         FlowKey key = FlowKey.of(e.original());
         Flow f = ledger.find(key);
-        if (f == null && marks.decision(e.mark()) == MarkBits.Decision.ACCEPT && engine.allowCache().enabled()
-                && unknownDestroyed.size() < MAX_UNKNOWN_DESTROYED) {
-            unknownDestroyed.add(e);
+        if (f == null && marks.decision(e.mark()) == MarkBits.Decision.ACCEPT && engine.allowCache().enabled()) {
+            if (unknownDestroyed.size() < MAX_UNKNOWN_DESTROYED) {
+                unknownDestroyed.add(e);
+            } else {
+                cacheDestroyedDropped++; // a connection the cache accepted goes unreported: counted, not silent
+            }
         }
         if (f == null || (f.conntrackId != 0 && f.conntrackId != e.id())) {
             return;

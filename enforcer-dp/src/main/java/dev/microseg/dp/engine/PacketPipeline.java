@@ -157,6 +157,10 @@ final class PacketPipeline implements PacketHandler {
                 || before == Verdict.PENDING_APPLICATION;
         int app = view.applicationId() > 0 ? view.applicationId()
                 : mayInspect ? Classifier.APP_UNKNOWN : Decider.APP_UNIDENTIFIED;
+        // Only a decision made knowing nothing of the application can stand for every later
+        // connection of the key: one made with an application (stored on a reused session) or with
+        // "unidentified" (after a denial) may differ from what a new connection would get.
+        boolean applicationBlind = app == Classifier.APP_UNKNOWN && before == Verdict.UNDECIDED;
         Decider decider = engine.decider();
         decider.decide(proto, view.initiatorHi(), view.initiatorLo(), view.responderHi(), view.responderLo(), port, app,
                 outcome);
@@ -182,7 +186,7 @@ final class PacketPipeline implements PacketHandler {
         sessions.setEndpoint(key, outcome.endpointRef());
         if (offload) {
             sessions.setOffloaded(key, true);
-            if (decided == Verdict.ALLOWED && !inspected) {
+            if (decided == Verdict.ALLOWED && !inspected && applicationBlind) {
                 cache(proto, generation);
             }
         }
@@ -204,8 +208,9 @@ final class PacketPipeline implements PacketHandler {
     /**
      * A final L3/L4 allow (a rule without applications, decided on the first look, at a workload
      * end) goes to the kernel allow cache: later connections with the same source, destination,
-     * protocol and port are then accepted in the kernel. Violations, denials, default actions and
-     * anything DPI took part in never are.
+     * protocol and port are then accepted in the kernel. Violations, denials, default actions,
+     * anything DPI took part in, and decisions made with an application already known (a reused
+     * session) or after a denial never are.
      */
     private void cache(int proto, int generation) {
         AllowCache c = engine.allowCache();

@@ -68,6 +68,8 @@ public final class KernelAllowCache implements AllowCache, AutoCloseable {
     private final AtomicLong flushFailures = new AtomicLong();
     private final AtomicLong sinceFlush = new AtomicLong();
     private volatile boolean enabled = true;
+    /** The cache is off but its table could not be deleted: every later flush tries again. */
+    private volatile boolean tableLeft;
     private volatile boolean running = true;
     private NetlinkSocket socket;
     private Thread writer;
@@ -200,6 +202,9 @@ public final class KernelAllowCache implements AllowCache, AutoCloseable {
     public void flush(String reason) {
         synchronized (lock) {
             if (!enabled) {
+                if (tableLeft) {
+                    removeTable();
+                }
                 return;
             }
             queue.clear();
@@ -216,12 +221,23 @@ public final class KernelAllowCache implements AllowCache, AutoCloseable {
                 enabled = false;
                 LOG.atError().addKeyValue("reason", e.getMessage())
                         .log("event=kernel_allow_cache_flush_failed action=\"deleting the table, cache off\"");
-                try {
-                    NftAllowTable.remove(commandPrefix, table);
-                } catch (IOException | RuntimeException r) {
-                    LOG.atError().setCause(r).log("event=kernel_allow_cache_remove_failed");
-                }
+                removeTable();
             }
+        }
+    }
+
+    /**
+     * After a failed flush: deletes the table, or leaves {@link #tableLeft} set so the next flush
+     * tries again. Its entries are never refreshed in the kernel, so what is left expires within
+     * {@link NftAllowTable#ENTRY_TIMEOUT} even when every attempt fails.
+     */
+    private void removeTable() {
+        try {
+            NftAllowTable.remove(commandPrefix, table);
+            tableLeft = false;
+        } catch (IOException | RuntimeException r) {
+            tableLeft = true;
+            LOG.atError().setCause(r).log("event=kernel_allow_cache_remove_failed action=\"tried again at the next flush\"");
         }
     }
 
@@ -235,6 +251,7 @@ public final class KernelAllowCache implements AllowCache, AutoCloseable {
         m.put("kcache.stale_drops", staleDrops.get());
         m.put("kcache.flushes", flushes.get());
         m.put("kcache.flush_failures", flushFailures.get());
+        m.put("kcache.table_left", tableLeft ? 1L : 0L);
         m.put("kcache.added_since_flush", sinceFlush.get());
         return m;
     }

@@ -18,9 +18,14 @@ import java.util.Locale;
  * set allow6 { the same with ipv6_addr }
  * chain forward/input/output { type filter hook H priority filter - 10; policy accept;
  *   ct state new ip saddr . ip daddr . meta l4proto . th dport @allow4
- *     update @allow4 { ip saddr . ip daddr . meta l4proto . th dport }   refresh the timeout on use
  *     meta mark set meta mark &amp; ~MASK | ACCEPT }
  * </pre>
+ *
+ * <p>A lookup only, no {@code update} refreshing the timeout on use: a dynset update inserts an
+ * element that is missing, so a packet that passed the lookup on one CPU while a flush committed
+ * on another could put a key of the old policy back after the flush. So an entry lives at most
+ * {@link #ENTRY_TIMEOUT} after the dp added it; the next connection after that goes through user
+ * space once and the dp adds the key again.
  *
  * <p>Why a packet mark in a base chain before the iptables-nft filter chains (priority 0), and not
  * a verdict: in nftables an {@code accept} in one base chain does not stop the later base chains
@@ -36,10 +41,10 @@ import java.util.Locale;
  */
 public final class NftAllowTable {
     /**
-     * Default and refreshed lifetime of an entry: long enough that a client opening connections
-     * again and again to one service stays in the kernel, short enough that the set does not keep
-     * every pair seen in a day; a policy change empties the set anyway, so correctness does not
-     * depend on it.
+     * Lifetime of an entry from the moment the dp adds it (never refreshed in the kernel): long
+     * enough that a client opening connections again and again to one service stays in the kernel
+     * but for one queued connection a minute, short enough that the set does not keep every pair
+     * seen in a day; a policy change empties the set anyway.
      */
     public static final Duration ENTRY_TIMEOUT = Duration.ofSeconds(60);
     /** Elements per set: each costs the kernel ~100-200 bytes; a full set makes adds fail (counted). */
@@ -83,9 +88,8 @@ public final class NftAllowTable {
 
     private static void lookup(StringBuilder s, String family, String set, String keep, String accept) {
         String key = family + " saddr . " + family + " daddr . meta l4proto . th dport";
-        s.append("    ct state new ").append(key).append(" @").append(set).append(" update @").append(set)
-                .append(" { ").append(key).append(" } meta mark set meta mark & ").append(keep).append(" | ")
-                .append(accept).append('\n');
+        s.append("    ct state new ").append(key).append(" @").append(set).append(" meta mark set meta mark & ")
+                .append(keep).append(" | ").append(accept).append('\n');
     }
 
     /** Creates the table (replacing an earlier run's). */
