@@ -1,8 +1,10 @@
 package dev.microseg.dp.intercept;
 
+import dev.microseg.dp.protocol.IpAddress;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 
 /** The two iptables front ends and what differs between them. */
 public enum IpFamily {
@@ -39,38 +41,9 @@ public enum IpFamily {
         return (a instanceof Inet6Address ? rfc5952(a.getAddress()) : a.getHostAddress()) + "/" + hostPrefix;
     }
 
-    /** Lower-case hex groups with the longest run of two or more zero groups written "::" (RFC 5952). */
+    /** RFC 5952 text of an IPv6 address: the protocol's {@link IpAddress} formatter, the one text form the dp writes. */
     static String rfc5952(byte[] b) {
-        int[] g = new int[8];
-        for (int i = 0; i < 8; i++) {
-            g[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLen = 1;
-        for (int i = 0; i < 8; ) {
-            int j = i;
-            while (j < 8 && g[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = j == i ? i + 1 : j;
-        }
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                s.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (s.length() > 0 && s.charAt(s.length() - 1) != ':') {
-                s.append(':');
-            }
-            s.append(Integer.toHexString(g[i]));
-        }
-        return s.toString();
+        return IpAddress.v6(ByteBuffer.wrap(b, 0, 8).getLong(), ByteBuffer.wrap(b, 8, 8).getLong()).toString();
     }
 
     boolean accepts(InetAddress a) {
