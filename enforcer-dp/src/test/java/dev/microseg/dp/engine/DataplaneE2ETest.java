@@ -79,12 +79,7 @@ class DataplaneE2ETest {
         // Two queues: both queue threads share the session table and the reporter.
         dp = DpProcess.start(topo.router(), dir.resolve("dp.sock"), dir.resolve("agent.sock"), "--queues", "2",
                 "--fail-open");
-        agent.keepAlive(WAIT);
-        agent.send(Policies.sysConf(true, false));
-        for (Workload w : topo.workloads()) {
-            agent.send(Policies.endpoint(w));
-        }
-        agent.keepAlive(WAIT);
+        Policies.announce(agent, topo, WAIT);
     }
 
     @AfterAll

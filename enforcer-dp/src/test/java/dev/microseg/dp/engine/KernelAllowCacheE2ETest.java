@@ -67,12 +67,7 @@ class KernelAllowCacheE2ETest {
         table = NftAllowTable.tableName(InterceptConfig.DEFAULT_CHAIN);
         dp = DpProcess.start(topo.router(), dir.resolve("dp.sock"), dir.resolve("agent.sock"), "--queues", "1",
                 "--fail-open");
-        agent.keepAlive(WAIT);
-        agent.send(Policies.sysConf(true, false));
-        for (Workload w : topo.workloads()) {
-            agent.send(Policies.endpoint(w));
-        }
-        agent.keepAlive(WAIT);
+        Policies.announce(agent, topo, WAIT);
     }
 
     @AfterAll

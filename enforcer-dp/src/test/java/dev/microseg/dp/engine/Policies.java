@@ -11,9 +11,12 @@ import dev.microseg.dp.protocol.PolicyDir;
 import dev.microseg.dp.protocol.PolicyRule;
 import dev.microseg.dp.protocol.RuleAction;
 import dev.microseg.dp.protocol.WorkloadPolicy;
+import dev.microseg.dp.testing.RoutedTopology;
+import dev.microseg.dp.testing.TestAgent;
 import dev.microseg.dp.testing.Workload;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
 
 /** Control commands for the test workloads: endpoints, rules and policies, as an agent would send them. */
@@ -35,6 +38,20 @@ final class Policies {
 
     static CtrlAddMac endpoint(Workload w) {
         return new CtrlAddMac(new Endpoint(w.routerVeth(), mac(w), List.of(ip(w.ipv4()), ip(w.ipv6()))));
+    }
+
+    /**
+     * What an agent sends a dp that just started, failing open: a keep-alive (the dp is up), the
+     * system configuration and every workload of {@code topo}, then a keep-alive, whose echo says
+     * all of it is in force.
+     */
+    static void announce(TestAgent agent, RoutedTopology topo, Duration wait) throws Exception {
+        agent.keepAlive(wait);
+        agent.send(sysConf(true, false));
+        for (Workload w : topo.workloads()) {
+            agent.send(endpoint(w));
+        }
+        agent.keepAlive(wait);
     }
 
     /** Report every second so tests wait briefly; everything else as the defaults. */
