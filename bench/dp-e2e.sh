@@ -9,12 +9,4 @@
 # Needs root (namespaces, NFQUEUE), iptables, conntrack and iperf3 (apt-get install -y iperf3).
 set -euo pipefail
 . "$(dirname "$(readlink -f "$0")")/../scripts/common.sh"
-cd "$MICROSEG_HOME"
-[ "$(id -u)" -eq 0 ] || die "bench/dp-e2e.sh needs root (network namespaces, NFQUEUE)"
-command -v iperf3 >/dev/null || die "iperf3 is missing: apt-get install -y iperf3"
-command -v iptables >/dev/null || die "iptables is missing: ./microseg setup"
-find_jdk
-step "building bench and enforcer-dp (tests skipped)"
-./mvnw -q -B -pl bench -am package -DskipTests
-exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "bench/target/bench.jar:bench/target/lib/*" \
-  dev.microseg.bench.dp.DpE2eBench "$@"
+run_kernel_bench "bench/dp-e2e.sh" dev.microseg.bench.dp.DpE2eBench "$@"

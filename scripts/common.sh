@@ -37,3 +37,18 @@ module_classpath() {
   [ -f "$dir/$module.jar" ] || die "$module is not built: run ./microseg build"
   printf '%s:%s/lib/*' "$dir/$module.jar" "$dir"
 }
+
+# run_kernel_bench SCRIPT CLASS ARGS...: the kernel benchmarks' common start (root, iperf3,
+# iptables, a JDK 25, the bench module built), then the harness CLASS with ARGS.
+run_kernel_bench() {
+  local script="$1" class="$2"
+  shift 2
+  cd "$MICROSEG_HOME"
+  [ "$(id -u)" -eq 0 ] || die "$script needs root (network namespaces, NFQUEUE)"
+  command -v iperf3 >/dev/null || die "iperf3 is missing: apt-get install -y iperf3"
+  command -v iptables >/dev/null || die "iptables is missing: ./microseg setup"
+  find_jdk
+  step "building bench and enforcer-dp (tests skipped)"
+  "$MICROSEG_HOME/mvnw" -q -B -pl bench -am package -DskipTests
+  exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$(module_classpath bench)" "$class" "$@"
+}
